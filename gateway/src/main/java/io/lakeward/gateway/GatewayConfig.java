@@ -1,0 +1,58 @@
+package io.lakeward.gateway;
+
+import io.lakeward.common.config.ConfigProblems;
+import io.lakeward.common.config.ConfigSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Configuration of the gateway. The public listener serves TLS on {@code bindHost:port}; health,
+ * readiness and metrics for operators are on the plain loopback {@code managementPort}.
+ *
+ * @param certificatePem the server certificate chain (PEM), covering {@code baseDomain} and its subdomains
+ * @param privateKeyPem its PKCS#8 private key
+ * @param identityProviderTrustPem the CA certificates trusted when fetching issuer metadata and keys
+ * @param audience the audience every access token must name
+ */
+public record GatewayConfig(
+        String bindHost,
+        int port,
+        int managementPort,
+        String baseDomain,
+        Path certificatePem,
+        Path privateKeyPem,
+        Path identityProviderTrustPem,
+        String audience,
+        Duration clockSkew,
+        Duration identityProviderTimeout) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(baseDomain, "baseDomain");
+        Objects.requireNonNull(certificatePem, "certificatePem");
+        Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+        Objects.requireNonNull(identityProviderTrustPem, "identityProviderTrustPem");
+        Objects.requireNonNull(audience, "audience");
+    }
+
+    /** Reads {@code gateway.*} keys; the TLS files come from the composition root, which owns the certificates. */
+    public static GatewayConfig from(ConfigSource source, ConfigProblems problems, String baseDomain,
+                                     Path certificatePem, Path privateKeyPem, Path identityProviderTrustPem) {
+        Duration clockSkew = source.duration("gateway.token.clock-skew", Duration.ofSeconds(30), problems);
+        if (clockSkew.compareTo(Duration.ofMinutes(2)) > 0) {
+            problems.add("gateway.token.clock-skew", "must be at most 2 minutes");
+        }
+        return new GatewayConfig(
+                source.string("gateway.bind-host", "127.0.0.1"),
+                source.port("gateway.port", 9443, problems),
+                source.port("gateway.management-port", 9440, problems),
+                baseDomain,
+                certificatePem,
+                privateKeyPem,
+                identityProviderTrustPem,
+                source.string("gateway.token.audience", "lakeward-gateway"),
+                clockSkew,
+                source.duration("gateway.identity-provider.timeout", Duration.ofSeconds(5), problems));
+    }
+}

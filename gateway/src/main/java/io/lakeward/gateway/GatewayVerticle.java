@@ -1,0 +1,128 @@
+package io.lakeward.gateway;
+
+import io.lakeward.common.tenant.TenantDirectory;
+import io.lakeward.common.tls.PemTrust;
+import io.lakeward.gateway.api.CurrentUserHandler;
+import io.lakeward.gateway.auth.AccessTokenVerifier;
+import io.lakeward.gateway.auth.BearerAuthentication;
+import io.lakeward.gateway.auth.IssuerReadinessCheck;
+import io.lakeward.gateway.tenant.TenantResolver;
+import io.lakeward.gateway.web.LandingPage;
+import io.lakeward.service.OperationalRoutes;
+import io.lakeward.service.ServiceRouters;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway process part: the public TLS listener (tenant by host, authentication, the route
+ * table) and a loopback management listener (health, readiness, metrics).
+ */
+public final class GatewayVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+    private final GatewayConfig config;
+    private final TenantDirectory tenants;
+    private final PrometheusMeterRegistry metrics;
+    private WorkerExecutor tokenWorkers;
+    private HttpServer publicServer;
+    private HttpServer managementServer;
+
+    public GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics) {
+        this.config = config;
+        this.tenants = tenants;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Future<?> start() {
+        tokenWorkers = vertx.createSharedWorkerExecutor("lakeward-gateway-token-verification", 4);
+        WebClient identityProvider = WebClient.create(vertx, new WebClientOptions()
+                .setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(config.identityProviderTrustPem().toString()))
+                .setConnectTimeout((int) config.identityProviderTimeout().toMillis()));
+        AccessTokenVerifier verifier = new AccessTokenVerifier(tenants, config.audience(), config.clockSkew(),
+                config.identityProviderTimeout(), sslSocketFactory());
+        OperationalRoutes operational = new OperationalRoutes(vertx, "gateway",
+                List.of(new IssuerReadinessCheck(tenants, identityProvider, config.identityProviderTimeout())));
+
+        Router publicRouter = ServiceRouters.base(vertx);
+        operational.mountHealth(publicRouter);
+        TenantResolver tenantResolver = new TenantResolver(tenants);
+        BearerAuthentication authentication = new BearerAuthentication(verifier, tokenWorkers);
+        for (GatewayRoute route : routes()) {
+            var entry = publicRouter.route(route.method(), route.path()).handler(tenantResolver::handle);
+            if (route.authenticated()) {
+                entry.handler(authentication::handle);
+            }
+            entry.handler(route.handler());
+        }
+
+        Router managementRouter = ServiceRouters.base(vertx);
+        operational.mountHealth(managementRouter);
+        operational.mountMetrics(managementRouter, metrics);
+
+        HttpServerOptions tls = new HttpServerOptions()
+                .setHost(config.bindHost())
+                .setPort(config.port())
+                .setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(config.certificatePem().toString())
+                        .setKeyPath(config.privateKeyPem().toString()))
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"))
+                .setMaxHeaderSize(16 * 1024)
+                .setMaxInitialLineLength(8 * 1024);
+        return vertx.createHttpServer(tls).requestHandler(publicRouter).listen()
+                .compose(server -> {
+                    publicServer = server;
+                    return ServiceRouters.listenOnLoopback(vertx, managementRouter, config.managementPort());
+                })
+                .onSuccess(server -> {
+                    managementServer = server;
+                    LOG.info("gateway listening on https://{}:{} (management on 127.0.0.1:{})",
+                            config.bindHost(), publicServer.actualPort(), server.actualPort());
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        return tokenWorkers == null ? Future.succeededFuture() : tokenWorkers.close();
+    }
+
+    /** The port the public listener is bound to (useful when configured as 0). */
+    public int publicPort() {
+        return publicServer.actualPort();
+    }
+
+    public int managementPort() {
+        return managementServer.actualPort();
+    }
+
+    /** The route table: every public path, its action and whether it needs a credential. */
+    static List<GatewayRoute> routes() {
+        return List.of(
+                new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, LandingPage::handle),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, CurrentUserHandler::handle));
+    }
+
+    private javax.net.ssl.SSLSocketFactory sslSocketFactory() {
+        try {
+            return PemTrust.sslContext(config.identityProviderTrustPem()).getSocketFactory();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the identity provider trust anchors", e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.lakeward.gateway.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.lakeward.gateway.auth.BearerAuthentication;
+import io.lakeward.gateway.auth.Principal;
+import io.lakeward.service.Responses;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * {@code GET /api/2.0/preview/scim/v2/Me}: the caller as the Databricks SCIM API describes a user,
+ * which is how Databricks clients check who they are signed in as.
+ */
+public final class CurrentUserHandler {
+    private CurrentUserHandler() {
+    }
+
+    public static void handle(RoutingContext context) {
+        Principal principal = BearerAuthentication.of(context);
+        Responses.json(context, 200, new ScimUser(
+                List.of("urn:ietf:params:scim:schemas:core:2.0:User"),
+                principal.subject(),
+                principal.name(),
+                principal.type().name().toLowerCase(java.util.Locale.ROOT),
+                principal.tenant().value(),
+                principal.roles().stream().map(Value::new).toList(),
+                principal.groups().stream().map(Value::new).toList()));
+    }
+
+    record ScimUser(
+            List<String> schemas,
+            String id,
+            @JsonProperty("userName") String userName,
+            @JsonProperty("lakeward_principal_type") String principalType,
+            @JsonProperty("lakeward_tenant") String tenant,
+            List<Value> roles,
+            List<Value> groups) {
+    }
+
+    record Value(String value) {
+    }
+}
