@@ -1,0 +1,286 @@
+package lakeward.authz_test
+
+import data.lakeward.authz
+
+# A valid request inside one tenant; each test changes what it is about.
+request(roles, action) := {
+	"principal": {
+		"id": "user-alice",
+		"type": "user",
+		"tenant": "tenant-acme",
+		"roles": roles,
+		"groups": ["analysts"],
+	},
+	"action": action,
+	"resource": {
+		"tenant": "tenant-acme",
+		"type": "workspace",
+		"id": "workspace-1",
+		"owner": "user-bob",
+	},
+	"context": {
+		"time": "2026-11-24T11:00:00Z",
+		"client_ip": "10.0.0.7",
+		"request_id": "request-1",
+	},
+}
+
+# The request with some fields replaced: overrides merge into it recursively.
+request_with(roles, action, overrides) := object.union(request(roles, action), overrides)
+
+decision_for(req) := decision if {
+	decision := authz.decision with input as req
+}
+
+allowed(roles, action) if decision_for(request(roles, action)).allow == true
+
+denied_because(req, reason) if decision_for(req) == {"allow": false, "reason": reason}
+
+# The expected grants, written out independently of the policy's data.
+all_actions := {
+	"workspace.create", "workspace.read", "workspace.update", "workspace.delete",
+	"notebook.create", "notebook.read", "notebook.update", "notebook.delete",
+	"cluster.create", "cluster.read", "cluster.update", "cluster.delete",
+	"policy.update", "audit.read", "audit.export", "audit.read_own", "health.read",
+}
+
+expected_grants := {
+	"tenant-admin": all_actions,
+	"workspace-user": {
+		"workspace.create", "workspace.read", "workspace.update", "workspace.delete",
+		"notebook.create", "notebook.read", "notebook.update", "notebook.delete",
+		"cluster.create", "cluster.read", "cluster.update", "cluster.delete",
+	},
+	"auditor": {"audit.read", "audit.export", "workspace.read"},
+	"viewer": {"workspace.read", "notebook.read", "cluster.read", "health.read"},
+}
+
+test_every_role_is_granted_exactly_its_actions if {
+	every role, granted in expected_grants {
+		every action in all_actions {
+			expected := action in granted
+			decision_for(request([role], action)).allow == expected
+		}
+	}
+}
+
+test_the_policy_knows_exactly_the_expected_actions if {
+	{action | some action, _ in authz.action_roles} == all_actions
+}
+
+# tenant-admin
+
+test_tenant_admin_may_update_policies if {
+	decision_for(request(["tenant-admin"], "policy.update")) == {"allow": true, "reason": "granted to role tenant-admin"}
+}
+
+test_tenant_admin_may_export_audit if allowed(["tenant-admin"], "audit.export")
+
+test_tenant_admin_may_read_anyones_audit_history if allowed(["tenant-admin"], "audit.read_own")
+
+test_tenant_admin_may_delete_clusters if allowed(["tenant-admin"], "cluster.delete")
+
+# workspace-user
+
+test_workspace_user_may_create_clusters if {
+	decision_for(request(["workspace-user"], "cluster.create")) == {"allow": true, "reason": "granted to role workspace-user"}
+}
+
+test_workspace_user_may_update_notebooks if allowed(["workspace-user"], "notebook.update")
+
+test_workspace_user_may_delete_workspaces if allowed(["workspace-user"], "workspace.delete")
+
+test_workspace_user_may_not_update_policies if {
+	denied_because(request(["workspace-user"], "policy.update"), "no role grants the action")
+}
+
+test_workspace_user_may_not_read_audit if not allowed(["workspace-user"], "audit.read")
+
+test_workspace_user_may_not_export_audit if not allowed(["workspace-user"], "audit.export")
+
+test_workspace_user_may_not_read_health if not allowed(["workspace-user"], "health.read")
+
+test_workspace_user_may_read_own_audit_history if {
+	own := request_with(["workspace-user"], "audit.read_own", {"resource": {"type": "audit", "owner": "user-alice"}})
+	decision_for(own).allow == true
+}
+
+test_workspace_user_may_not_read_others_audit_history if {
+	denied_because(request(["workspace-user"], "audit.read_own"), "not the resource owner")
+}
+
+test_workspace_user_may_not_read_audit_history_without_owner if {
+	no_owner := json.remove(request(["workspace-user"], "audit.read_own"), ["resource/owner"])
+	denied_because(no_owner, "not the resource owner")
+}
+
+test_workspace_user_empty_owner_is_nobody if {
+	nobody := request_with(["workspace-user"], "audit.read_own", {"principal": {"id": ""}, "resource": {"owner": ""}})
+	not decision_for(nobody).allow
+}
+
+# auditor
+
+test_auditor_may_read_audit if {
+	decision_for(request(["auditor"], "audit.read")) == {"allow": true, "reason": "granted to role auditor"}
+}
+
+test_auditor_may_export_audit if allowed(["auditor"], "audit.export")
+
+test_auditor_may_read_workspaces if allowed(["auditor"], "workspace.read")
+
+test_auditor_may_not_read_notebooks if {
+	denied_because(request(["auditor"], "notebook.read"), "no role grants the action")
+}
+
+test_auditor_may_not_update_policies if not allowed(["auditor"], "policy.update")
+
+# viewer
+
+test_viewer_may_read_health if {
+	decision_for(request(["viewer"], "health.read")) == {"allow": true, "reason": "granted to role viewer"}
+}
+
+test_viewer_may_read_notebooks_and_clusters if {
+	allowed(["viewer"], "notebook.read")
+	allowed(["viewer"], "cluster.read")
+}
+
+test_viewer_may_not_read_audit if {
+	denied_because(request(["viewer"], "audit.read"), "no role grants the action")
+}
+
+test_viewer_may_not_read_own_audit_history if {
+	own := request_with(["viewer"], "audit.read_own", {"resource": {"owner": "user-alice"}})
+	not decision_for(own).allow
+}
+
+test_viewer_may_not_write if {
+	not allowed(["viewer"], "workspace.create")
+	not allowed(["viewer"], "notebook.update")
+	not allowed(["viewer"], "cluster.delete")
+}
+
+# roles together
+
+test_roles_add_up if {
+	allowed(["viewer", "auditor"], "audit.export")
+	allowed(["viewer", "auditor"], "health.read")
+}
+
+test_reason_names_every_granting_role_in_order if {
+	decision_for(request(["viewer", "tenant-admin", "auditor"], "workspace.read")) == {
+		"allow": true,
+		"reason": "granted to role auditor, tenant-admin, viewer",
+	}
+}
+
+test_unknown_roles_grant_nothing if {
+	denied_because(request(["root", "admin", "Tenant-Admin"], "workspace.read"), "no role grants the action")
+}
+
+test_no_roles_grant_nothing if {
+	denied_because(request([], "workspace.read"), "no role grants the action")
+}
+
+test_service_principals_follow_the_same_rules if {
+	service := request_with(["workspace-user"], "cluster.create", {"principal": {"type": "service"}})
+	decision_for(service).allow == true
+}
+
+test_groups_grant_nothing if {
+	in_admin_group := request_with([], "workspace.read", {"principal": {"groups": ["tenant-admin"]}})
+	not decision_for(in_admin_group).allow
+}
+
+# tenants
+
+test_tenant_mismatch_is_denied if {
+	other_tenant := request_with(["workspace-user"], "workspace.read", {"resource": {"tenant": "tenant-globex"}})
+	denied_because(other_tenant, "tenant mismatch")
+}
+
+test_tenant_mismatch_is_denied_to_tenant_admin if {
+	other_tenant := request_with(["tenant-admin"], "policy.update", {"resource": {"tenant": "tenant-globex"}})
+	denied_because(other_tenant, "tenant mismatch")
+}
+
+test_tenant_names_compare_exactly if {
+	other_case := request_with(["tenant-admin"], "workspace.read", {"resource": {"tenant": "Tenant-Acme"}})
+	denied_because(other_case, "tenant mismatch")
+}
+
+# unknown actions
+
+test_unknown_actions_are_denied_to_everyone if {
+	every action in {"workspace.destroy", "workspace.*", "*", "WORKSPACE.READ", "workspace.read ", "audit"} {
+		denied_because(request(["tenant-admin", "workspace-user", "auditor", "viewer"], action), "unknown action")
+	}
+}
+
+# missing and malformed input
+
+test_each_missing_field_is_denied if {
+	every path, field in {
+		"principal/id": "principal.id",
+		"principal/type": "principal.type",
+		"principal/tenant": "principal.tenant",
+		"principal/roles": "principal.roles",
+		"action": "action",
+		"resource/tenant": "resource.tenant",
+		"resource/type": "resource.type",
+	} {
+		denied_because(
+			json.remove(request(["tenant-admin"], "workspace.read"), [path]),
+			concat("", ["invalid input: ", field]),
+		)
+	}
+}
+
+test_missing_principal_is_denied if {
+	denied_because(
+		json.remove(request(["tenant-admin"], "workspace.read"), ["principal"]),
+		"invalid input: principal.id, principal.roles, principal.tenant, principal.type",
+	)
+}
+
+test_missing_resource_is_denied if {
+	denied_because(
+		json.remove(request(["tenant-admin"], "workspace.read"), ["resource"]),
+		"invalid input: resource.tenant, resource.type",
+	)
+}
+
+test_empty_input_is_denied if {
+	d := authz.decision with input as {}
+	d.allow == false
+	startswith(d.reason, "invalid input: ")
+}
+
+test_no_input_is_denied if {
+	authz.decision.allow == false
+}
+
+test_malformed_fields_are_denied if {
+	every case in [
+		{"overrides": {"principal": {"roles": "tenant-admin"}}, "field": "principal.roles"},
+		{"overrides": {"principal": {"roles": ["tenant-admin", 7]}}, "field": "principal.roles"},
+		{"overrides": {"principal": {"type": "robot"}}, "field": "principal.type"},
+		{"overrides": {"principal": {"id": ""}}, "field": "principal.id"},
+		{"overrides": {"principal": {"tenant": ""}}, "field": "principal.tenant"},
+		{"overrides": {"principal": {"tenant": 42}}, "field": "principal.tenant"},
+		{"overrides": {"action": ["workspace.read"]}, "field": "action"},
+		{"overrides": {"resource": {"tenant": null}}, "field": "resource.tenant"},
+		{"overrides": {"resource": {"type": ""}}, "field": "resource.type"},
+	] {
+		denied_because(
+			request_with(["tenant-admin"], "workspace.read", case.overrides),
+			concat("", ["invalid input: ", case.field]),
+		)
+	}
+}
+
+test_empty_tenants_do_not_match_each_other if {
+	no_tenants := request_with(["tenant-admin"], "workspace.read", {"principal": {"tenant": ""}, "resource": {"tenant": ""}})
+	not decision_for(no_tenants).allow
+}
