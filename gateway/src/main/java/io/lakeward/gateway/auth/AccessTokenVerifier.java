@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLSocketFactory;
@@ -118,10 +119,10 @@ public final class AccessTokenVerifier {
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JWT));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                Set.of(audience),
+                new HashSet<>(Set.of(audience)),
                 new JWTClaimsSet.Builder().issuer(issuer.toString()).claim("typ", "Bearer").build(),
-                Set.of("sub", "exp", "iat", "azp"),
-                Set.of("nonce"));
+                new HashSet<>(Set.of("sub", "exp", "iat", "azp")),
+                new HashSet<>(Set.of("nonce")));
         claims.setMaxClockSkew(Math.toIntExact(clockSkew.toSeconds()));
         processor.setJWTClaimsSetVerifier(claims);
         return processor;
