@@ -1,0 +1,297 @@
+package io.lakeward.infra.keycloak;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakeward.common.config.Secret;
+import io.lakeward.common.tls.PemTrust;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The few Keycloak admin REST calls the platform needs, over HTTPS trusting only the given CA,
+ * each bounded by the call timeout. It signs in to the master realm as the administrator through
+ * {@code admin-cli} with the password grant (the one client that may use that grant: tenant realms
+ * disable it) and renews the short-lived token as needed. Thread-safe.
+ */
+public final class KeycloakAdminClient {
+    /** A user as listed by the admin API. */
+    public record User(String id, String username, String email, boolean enabled) {
+    }
+
+    /** A top-level group. */
+    public record Group(String id, String name, String path) {
+    }
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Duration TOKEN_RENEWAL_MARGIN = Duration.ofSeconds(15);
+
+    private final URI serverUrl;
+    private final String username;
+    private final Secret password;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final ObjectMapper json = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private String accessToken;
+    private long accessTokenRenewAtNanos;
+
+    /**
+     * @param serverUrl {@code https://<hostname>:<port>}
+     * @param caCertificatePem the only CA trusted for Keycloak's certificate
+     * @param timeout the bound of each call (connect, and request to complete answer)
+     */
+    public KeycloakAdminClient(URI serverUrl, Path caCertificatePem, String username, Secret password, Duration timeout) throws IOException {
+        this.serverUrl = Objects.requireNonNull(serverUrl, "serverUrl");
+        if (!"https".equals(serverUrl.getScheme())) {
+            throw new IllegalArgumentException("Keycloak is reached over https only: " + serverUrl);
+        }
+        this.username = Objects.requireNonNull(username, "username");
+        this.password = Objects.requireNonNull(password, "password");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        try {
+            this.http = HttpClient.newBuilder()
+                    .sslContext(PemTrust.sslContext(caCertificatePem))
+                    .connectTimeout(timeout)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot trust the CA certificate " + caCertificatePem + ": " + e.getMessage(), e);
+        }
+    }
+
+    public URI serverUrl() {
+        return serverUrl;
+    }
+
+    public boolean realmExists(String realm) throws IOException {
+        return realm(realm).isPresent();
+    }
+
+    /** The realm's representation, if the realm exists. */
+    public Optional<JsonNode> realm(String realm) throws IOException {
+        HttpResponse<String> response = call("GET", "/admin/realms/" + checkName("realm", realm), null);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(body(expect(response, 200)));
+    }
+
+    /** Creates a realm from a full representation (roles, groups, clients, users, ...) in one call. */
+    public void createRealm(JsonNode representation) throws IOException {
+        expect(call("POST", "/admin/realms", representation), 201);
+    }
+
+    /** Deletes a realm with everything in it; false if there was none. */
+    public boolean deleteRealm(String realm) throws IOException {
+        HttpResponse<String> response = call("DELETE", "/admin/realms/" + checkName("realm", realm), null);
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        expect(response, 204);
+        return true;
+    }
+
+    /** A client's representation by its client id, if it exists. */
+    public Optional<JsonNode> client(String realm, String clientId) throws IOException {
+        JsonNode clients = body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/clients?clientId=" + query(clientId), null), 200));
+        for (JsonNode client : clients) {
+            if (clientId.equals(client.path("clientId").asText())) {
+                return Optional.of(client);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The secret of a confidential client, if the client exists. */
+    public Optional<Secret> clientSecret(String realm, String clientId) throws IOException {
+        Optional<JsonNode> client = client(realm, clientId);
+        if (client.isEmpty()) {
+            return Optional.empty();
+        }
+        String path = "/admin/realms/" + checkName("realm", realm) + "/clients/" + checkName("client uuid", client.get().path("id").asText())
+                + "/client-secret";
+        JsonNode secret = body(expect(call("GET", path, null), 200));
+        String value = secret.path("value").asText("");
+        return value.isEmpty() ? Optional.empty() : Optional.of(Secret.of(value));
+    }
+
+    /** The names of the realm's roles. */
+    public List<String> realmRoles(String realm) throws IOException {
+        return names(body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/roles", null), 200)));
+    }
+
+    /** The realm's users (up to 1000; service-account users are not listed). */
+    public List<User> users(String realm) throws IOException {
+        JsonNode users = body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/users?briefRepresentation=true&max=1000", null), 200));
+        List<User> result = new ArrayList<>();
+        for (JsonNode user : users) {
+            result.add(new User(user.path("id").asText(), user.path("username").asText(), user.path("email").asText(null),
+                    user.path("enabled").asBoolean()));
+        }
+        return result;
+    }
+
+    /** A user by exact username. */
+    public Optional<User> user(String realm, String username) throws IOException {
+        JsonNode users = body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/users?exact=true&username=" + query(username), null), 200));
+        for (JsonNode user : users) {
+            if (username.equals(user.path("username").asText())) {
+                return Optional.of(new User(user.path("id").asText(), user.path("username").asText(), user.path("email").asText(null),
+                        user.path("enabled").asBoolean()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The realm's top-level groups. */
+    public List<Group> groups(String realm) throws IOException {
+        JsonNode groups = body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/groups?max=1000", null), 200));
+        List<Group> result = new ArrayList<>();
+        for (JsonNode group : groups) {
+            result.add(new Group(group.path("id").asText(), group.path("name").asText(), group.path("path").asText()));
+        }
+        return result;
+    }
+
+    /** The realm roles mapped directly to a user. */
+    public List<String> userRealmRoles(String realm, String userId) throws IOException {
+        return names(body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/users/" + checkName("user id", userId)
+                + "/role-mappings/realm", null), 200)));
+    }
+
+    /** The names of a user's groups. */
+    public List<String> userGroups(String realm, String userId) throws IOException {
+        return names(body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/users/" + checkName("user id", userId)
+                + "/groups", null), 200)));
+    }
+
+    /** Sets a user's password (not temporary). */
+    public void resetPassword(String realm, String username, Secret newPassword) throws IOException {
+        User user = user(realm, username).orElseThrow(() -> new KeycloakAdminException("no user '" + username + "' in realm " + realm, 404));
+        ObjectNode credential = json.createObjectNode()
+                .put("type", "password")
+                .put("value", newPassword.reveal())
+                .put("temporary", false);
+        expect(call("PUT", "/admin/realms/" + checkName("realm", realm) + "/users/" + checkName("user id", user.id()) + "/reset-password",
+                credential), 204);
+    }
+
+    /** Realm, client and other names that travel in URL paths. */
+    static String checkName(String what, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a valid " + what + ": " + name);
+        }
+        return name;
+    }
+
+    private static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
+        array.forEach(node -> names.add(node.path("name").asText()));
+        return names;
+    }
+
+    private JsonNode body(HttpResponse<String> response) throws IOException {
+        return json.readTree(response.body());
+    }
+
+    private HttpResponse<String> call(String method, String path, JsonNode body) throws IOException {
+        HttpResponse<String> response = send(method, path, body, token(false));
+        if (response.statusCode() == 401) {
+            // the token expired between the check and the call, or the server restarted
+            response = send(method, path, body, token(true));
+        }
+        return response;
+    }
+
+    private HttpResponse<String> send(String method, String path, JsonNode body, String token) throws IOException {
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(serverUrl + path))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .method(method, publisher);
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return exchange(request.build());
+    }
+
+    private synchronized String token(boolean renew) throws IOException {
+        if (!renew && accessToken != null && System.nanoTime() < accessTokenRenewAtNanos) {
+            return accessToken;
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "password");
+        form.put("client_id", "admin-cli");
+        form.put("username", username);
+        form.put("password", password.reveal());
+        String encoded = form.entrySet().stream()
+                .map(entry -> query(entry.getKey()) + "=" + query(entry.getValue()))
+                .collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(serverUrl + "/realms/master/protocol/openid-connect/token"))
+                .timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(encoded))
+                .build();
+        HttpResponse<String> response = exchange(request);
+        if (response.statusCode() != 200) {
+            // the body names the OAuth error (e.g. invalid_grant) and holds no secret
+            throw new KeycloakAdminException("signing in to Keycloak's master realm as '" + username + "' failed: HTTP "
+                    + response.statusCode() + " " + abbreviate(response.body()), response.statusCode());
+        }
+        JsonNode token = json.readTree(response.body());
+        accessToken = token.path("access_token").asText();
+        long lifetimeSeconds = token.path("expires_in").asLong(60);
+        accessTokenRenewAtNanos = System.nanoTime() + Duration.ofSeconds(lifetimeSeconds).minus(TOKEN_RENEWAL_MARGIN).toNanos();
+        return accessToken;
+    }
+
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted during " + request.method() + " " + request.uri().getPath());
+        }
+    }
+
+    private static HttpResponse<String> expect(HttpResponse<String> response, int status) throws KeycloakAdminException {
+        if (response.statusCode() != status) {
+            throw new KeycloakAdminException(response.request().method() + " " + response.request().uri().getPath() + " answered HTTP "
+                    + response.statusCode() + " (expected " + status + "): " + abbreviate(response.body()), response.statusCode());
+        }
+        return response;
+    }
+
+    private static String abbreviate(String body) {
+        String text = body == null ? "" : body.replaceAll("\\s+", " ").trim();
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+}

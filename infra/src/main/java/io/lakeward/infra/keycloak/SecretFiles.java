@@ -1,0 +1,75 @@
+package io.lakeward.infra.keycloak;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Files that hold secrets: owner-only from their creation on, replaced atomically, in owner-only directories. */
+final class SecretFiles {
+    static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Logger LOG = LoggerFactory.getLogger(SecretFiles.class);
+
+    private SecretFiles() {
+    }
+
+    /** Creates the directory owner-only, or narrows an existing one to owner-only. */
+    static void ensureOwnerOnlyDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory.toAbsolutePath().getParent());
+            try {
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+            } catch (FileAlreadyExistsException e) {
+                // created concurrently; its permissions are checked below
+            }
+        }
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+        if (!permissions.equals(OWNER_ONLY_DIRECTORY)) {
+            LOG.warn("Narrowing the permissions of the secrets directory {} from {} to rwx------", directory,
+                    PosixFilePermissions.toString(permissions));
+            Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
+        }
+    }
+
+    /**
+     * Writes {@code content} to {@code file}: a temporary sibling created rw------- is written and
+     * flushed to disk, then renamed over the target, so readers see the old or the new file whole.
+     */
+    static void writeOwnerOnly(Path file, String content) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        ensureOwnerOnlyDirectory(directory);
+        Path temporary = Files.createTempFile(directory, ".secret-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Reads a secrets file, warning when others may read it too. */
+    static String read(Path file) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        if (!OWNER_ONLY_FILE.containsAll(permissions)) {
+            LOG.warn("The secrets file {} is readable by others ({}); it should be rw-------", file, PosixFilePermissions.toString(permissions));
+        }
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+}
