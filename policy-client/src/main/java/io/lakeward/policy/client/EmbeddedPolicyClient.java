@@ -1,0 +1,322 @@
+package io.lakeward.policy.client;
+
+import io.lakeward.common.error.ErrorCode;
+import io.lakeward.common.error.LakewardException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates the policies in-process from their Wasm build.
+ *
+ * <p><b>Pooling.</b> A Wasm policy instance is not thread-safe, so each data revision has a
+ * bounded pool of {@code poolSize} instances. A decision runs on the dedicated, bounded
+ * evaluation executor, borrows an instance (waiting at most until its deadline), evaluates and
+ * returns it. An instance that failed is dropped and replaced in the background.
+ *
+ * <p><b>Data swaps.</b> {@link #updateData} loads the new revision into fresh instances on a
+ * loader thread, off the decision path, then swaps the whole pool in one atomic step. An
+ * evaluation uses one instance, whose data never changes, and reports that instance's revision:
+ * no decision sees a half-applied data set, and decisions started after the update completes use
+ * the new revision. Instances of the old revision finish their evaluations and are discarded.
+ *
+ * <p><b>Failures</b> become {@link Decision.Outcome#UNAVAILABLE} decisions, never exceptions:
+ * timeout, exhausted pool, full queue, Wasm trap or abort, undefined or malformed result. A
+ * policy that cannot be loaded at all is a start failure ({@link #start} throws).
+ */
+public final class EmbeddedPolicyClient implements PolicyClient {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPolicyClient.class);
+
+    /** Evaluated once on every new instance: proves the module evaluates, and warms it up. */
+    private static final String PROBE_INPUT = "{}";
+
+    private final PolicyEngine engine;
+    private final EmbeddedPolicyConfig config;
+    private final ThreadPoolExecutor evaluations;
+    private final ThreadPoolExecutor loader;
+    private final AtomicReference<Generation> current = new AtomicReference<>();
+    private volatile boolean closed;
+
+    EmbeddedPolicyClient(PolicyEngine engine, PolicyData initialData, EmbeddedPolicyConfig config) {
+        this.engine = engine;
+        this.config = config;
+        current.set(newGeneration(initialData));
+        this.evaluations = new ThreadPoolExecutor(config.evaluationThreads(), config.evaluationThreads(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.queueCapacity()), daemonThreads("policy-evaluation-"), new ThreadPoolExecutor.AbortPolicy());
+        // Data updates and instance replacements, one at a time and in order; few are ever pending.
+        this.loader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(64), daemonThreads("policy-data-loader-"), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /**
+     * Instantiates {@code policy} with {@code initialData} into a pool and returns the ready
+     * client. Throws a {@link LakewardException} if the module is missing, corrupt, lacks the
+     * {@value PolicyClient#AUTHORIZATION_ENTRYPOINT} entrypoint or cannot evaluate.
+     */
+    public static EmbeddedPolicyClient start(WasmPolicy policy, PolicyData initialData, EmbeddedPolicyConfig config) {
+        PolicyEngine engine = new WasmEngine(policy, config.maxMemoryPages(), Set.of(AUTHORIZATION_ENTRYPOINT));
+        EmbeddedPolicyClient client = new EmbeddedPolicyClient(engine, initialData, config);
+        LOG.info("embedded policy engine started from {}: {} instances, data revision {}", policy.source(), config.poolSize(), initialData.revision());
+        return client;
+    }
+
+    @Override
+    public CompletableFuture<Decision> decide(AuthorizationInput input) {
+        Objects.requireNonNull(input, "input");
+        String requestId = input.context() == null ? null : input.context().requestId();
+        String json;
+        try {
+            json = DecisionResults.toJson(input);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
+                    "the policy input cannot be written as JSON", Decision.newDecisionId(), null));
+        }
+        return submit(AUTHORIZATION_ENTRYPOINT, json, requestId);
+    }
+
+    @Override
+    public Optional<String> revision() {
+        return Optional.of(current.get().data.revision());
+    }
+
+    @Override
+    public CompletableFuture<Void> updateData(PolicyData data) {
+        Objects.requireNonNull(data, "data");
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(closedFailure());
+            return done;
+        }
+        try {
+            loader.execute(new DataUpdate(data, done));
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(closed ? closedFailure()
+                    : new LakewardException(ErrorCode.RESOURCE_EXHAUSTED, "too many policy data updates are pending", e));
+        }
+        return done;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Runnable pending : evaluations.shutdownNow()) {
+            if (pending instanceof Evaluation evaluation) {
+                evaluation.abandon();
+            }
+        }
+        for (Runnable pending : loader.shutdownNow()) {
+            if (pending instanceof DataUpdate update) {
+                update.done.completeExceptionally(closedFailure());
+            }
+        }
+        LOG.info("embedded policy engine stopped");
+    }
+
+    private CompletableFuture<Decision> submit(String entrypoint, String input, String requestId) {
+        String decisionId = Decision.newDecisionId();
+        CompletableFuture<Decision> result = new CompletableFuture<>();
+        if (closed) {
+            result.complete(closedDecision(decisionId));
+            return result;
+        }
+        long deadline = System.nanoTime() + config.timeout().toNanos();
+        try {
+            evaluations.execute(new Evaluation(entrypoint, input, decisionId, deadline, result));
+        } catch (RejectedExecutionException e) {
+            result.complete(closed ? closedDecision(decisionId)
+                    : Decision.unavailable(Decision.Failure.OVERLOADED, "the policy evaluation queue is full", decisionId, null));
+        }
+        result.completeOnTimeout(Decision.unavailable(Decision.Failure.TIMEOUT,
+                "no policy decision within " + config.timeout().toMillis() + " ms", decisionId, null), config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        result.thenAccept(decision -> logUnavailable(decision, requestId));
+        return result;
+    }
+
+    private void swapIn(PolicyData data, CompletableFuture<Void> done) {
+        Generation next;
+        try {
+            next = newGeneration(data);
+        } catch (RuntimeException e) {
+            LOG.error("policy data revision {} not applied, decisions keep revision {}: {}", data.revision(), current.get().data.revision(), e.toString());
+            done.completeExceptionally(new LakewardException(ErrorCode.INTERNAL_ERROR,
+                    "cannot load policy data revision " + data.revision(), e));
+            return;
+        }
+        if (closed) {
+            done.completeExceptionally(closedFailure());
+            return;
+        }
+        Generation previous = current.getAndSet(next);
+        LOG.info("policy data revision {} replaces revision {}", data.revision(), previous.data.revision());
+        done.complete(null);
+    }
+
+    /** A full pool of fresh instances holding {@code data}, each probed once. Throws if any cannot be made. */
+    private Generation newGeneration(PolicyData data) {
+        Generation generation = new Generation(data, config.poolSize());
+        for (int i = 0; i < config.poolSize(); i++) {
+            generation.idle.add(newProbedEvaluator(data));
+        }
+        generation.live.set(config.poolSize());
+        return generation;
+    }
+
+    private PolicyEngine.Evaluator newProbedEvaluator(PolicyData data) {
+        PolicyEngine.Evaluator evaluator = engine.newEvaluator(data);
+        try {
+            evaluator.evaluate(AUTHORIZATION_ENTRYPOINT, PROBE_INPUT);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new LakewardException(ErrorCode.INTERNAL_ERROR, "the policy module fails to evaluate " + AUTHORIZATION_ENTRYPOINT, e);
+        }
+        return evaluator;
+    }
+
+    /** Replaces an instance that failed, if its revision is still the current one. */
+    private void replace(Generation generation) {
+        generation.live.decrementAndGet();
+        if (closed || current.get() != generation) {
+            return;
+        }
+        try {
+            loader.execute(() -> {
+                if (closed || current.get() != generation) {
+                    return;
+                }
+                try {
+                    generation.idle.add(newProbedEvaluator(generation.data));
+                    generation.live.incrementAndGet();
+                } catch (RuntimeException e) {
+                    LOG.error("cannot replace a failed policy instance of revision {}; {} of {} instances remain: {}",
+                            generation.data.revision(), generation.live.get(), config.poolSize(), e.toString());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.error("cannot schedule the replacement of a failed policy instance; {} of {} instances remain", generation.live.get(), config.poolSize());
+        }
+    }
+
+    private static void logUnavailable(Decision decision, String requestId) {
+        if (decision.outcome() == Decision.Outcome.UNAVAILABLE && decision.failure() != Decision.Failure.CLOSED) {
+            LOG.warn("policy decision {} unavailable ({}): {} [request {}]", decision.decisionId(), decision.failure(), decision.reason(), requestId);
+        }
+    }
+
+    private static Decision closedDecision(String decisionId) {
+        return Decision.unavailable(Decision.Failure.CLOSED, "the policy client is closed", decisionId, null);
+    }
+
+    private static LakewardException closedFailure() {
+        return new LakewardException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the policy client is closed");
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** The instances of one data revision. */
+    private static final class Generation {
+        final PolicyData data;
+        final BlockingQueue<PolicyEngine.Evaluator> idle;
+        final AtomicInteger live = new AtomicInteger();
+
+        Generation(PolicyData data, int capacity) {
+            this.data = data;
+            this.idle = new ArrayBlockingQueue<>(capacity);
+        }
+    }
+
+    /** One data update on the loader thread. */
+    private final class DataUpdate implements Runnable {
+        private final PolicyData data;
+        private final CompletableFuture<Void> done;
+
+        DataUpdate(PolicyData data, CompletableFuture<Void> done) {
+            this.data = data;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            swapIn(data, done);
+        }
+    }
+
+    /** One decision on the evaluation executor. */
+    private final class Evaluation implements Runnable {
+        private final String entrypoint;
+        private final String input;
+        private final String decisionId;
+        private final long deadline;
+        private final CompletableFuture<Decision> result;
+
+        Evaluation(String entrypoint, String input, String decisionId, long deadline, CompletableFuture<Decision> result) {
+            this.entrypoint = entrypoint;
+            this.input = input;
+            this.decisionId = decisionId;
+            this.deadline = deadline;
+            this.result = result;
+        }
+
+        @Override
+        public void run() {
+            if (result.isDone()) {
+                return; // timed out while queued
+            }
+            Generation generation = current.get();
+            String revision = generation.data.revision();
+            PolicyEngine.Evaluator evaluator;
+            try {
+                long wait = Math.min(config.borrowTimeout().toNanos(), deadline - System.nanoTime());
+                evaluator = generation.idle.poll(wait, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                abandon();
+                return;
+            }
+            if (evaluator == null) {
+                result.complete(Decision.unavailable(Decision.Failure.POOL_EXHAUSTED,
+                        "no policy instance became free within " + config.borrowTimeout().toMillis() + " ms", decisionId, revision));
+                return;
+            }
+            boolean healthy = false;
+            try {
+                String output = evaluator.evaluate(entrypoint, input);
+                healthy = true;
+                result.complete(DecisionResults.authorizationFromWasm(output, decisionId, revision));
+            } catch (RuntimeException | StackOverflowError e) {
+                LOG.warn("policy evaluation {} failed; the instance is replaced", decisionId, e);
+                result.complete(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
+                        "the Wasm policy evaluation failed: " + e.getClass().getSimpleName(), decisionId, revision));
+            } finally {
+                if (healthy) {
+                    generation.idle.add(evaluator);
+                } else {
+                    replace(generation);
+                }
+            }
+        }
+
+        void abandon() {
+            result.complete(closedDecision(decisionId));
+        }
+    }
+}
