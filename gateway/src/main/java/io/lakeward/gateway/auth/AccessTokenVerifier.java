@@ -78,7 +78,7 @@ public final class AccessTokenVerifier {
         } catch (ParseException | BadJOSEException | com.nimbusds.jose.JOSEException e) {
             if (isValidForAnotherTenant(tenant, token)) {
                 LOG.info("a valid token of another tenant was presented at {}", tenant.hostName());
-                throw new LakewardException(ErrorCode.RESOURCE_DOES_NOT_EXIST, "no such workspace at this address");
+                throw new LakewardException(ErrorCode.RESOURCE_DOES_NOT_EXIST, "no workspace at this address");
             }
             LOG.debug("access token refused at {}: {}", tenant.hostName(), e.getMessage());
             throw LakewardException.unauthenticated();

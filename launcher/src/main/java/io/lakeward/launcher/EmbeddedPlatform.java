@@ -1,0 +1,250 @@
+package io.lakeward.launcher;
+
+import io.lakeward.common.id.TenantId;
+import io.lakeward.common.identity.InternalServiceKeys;
+import io.lakeward.common.tenant.InMemoryTenantDirectory;
+import io.lakeward.common.tenant.Tenant;
+import io.lakeward.common.tenant.TenantStatus;
+import io.lakeward.infra.keycloak.KeycloakDistribution;
+import io.lakeward.infra.keycloak.KeycloakOptions;
+import io.lakeward.infra.keycloak.KeycloakServer;
+import io.lakeward.infra.keycloak.ProvisionedRealm;
+import io.lakeward.infra.keycloak.RealmProvisioner;
+import io.lakeward.infra.keycloak.TenantRealmSpec;
+import io.lakeward.keyvault.tls.DevCertificateAuthority;
+import io.lakeward.keyvault.tls.ServerCertificate;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default: the development CA, the hosts file, a real Keycloak with the platform
+ * realm and the demo tenants' realms, then every service in this JVM; ready when every readiness
+ * check is green. Closing it stops everything it started.
+ */
+public final class EmbeddedPlatform implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
+
+    private final KeycloakServer keycloak;
+    private final PlatformServices services;
+    private final Path pidFile;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private EmbeddedPlatform(KeycloakServer keycloak, PlatformServices services, Path pidFile) {
+        this.keycloak = keycloak;
+        this.services = services;
+        this.pidFile = pidFile;
+    }
+
+    public static EmbeddedPlatform start(PlatformConfig config, PrintStream out) throws Exception {
+        Instant began = Instant.now();
+        StateDirectory state = config.state();
+        Progress progress = new Progress(out, 5);
+        Files.createDirectories(state.run());
+
+        DevCertificateAuthority ca = progress.step("development CA and certificates", () -> {
+            DevCertificateAuthority authority = DevCertificateAuthority.loadOrCreate(state.ca());
+            authority.issueServerCertificate("gateway", List.of(config.baseDomain(), "*." + config.baseDomain()));
+            authority.issueServerCertificate("keycloak", List.of(config.identityProviderHost()));
+            HostsFile.write(config.hostsFile(), hostNames(config));
+            return authority;
+        });
+
+        KeycloakServer keycloak = progress.step("Keycloak (identity provider)", () -> startKeycloak(config, ca));
+        PlatformServices services = null;
+        try {
+            List<ProvisionedRealm> realms = progress.step("tenant realms " + config.demoTenants().stream().map(t -> t.id().value()).toList(),
+                    () -> provisionRealms(config, keycloak));
+            List<Tenant> tenants = realms.stream().map(realm -> tenant(config, realm)).toList();
+
+            InternalServiceKeys keys = InternalServiceKeys.loadOrCreate(state.secrets().resolve("internal-keys.properties"),
+                    PlatformServices.INTERNAL_SERVICES);
+            services = progress.step("platform services",
+                    () -> PlatformServices.start(config, new InMemoryTenantDirectory(tenants), keys, config.startTimeout()));
+            PlatformServices started = services;
+            progress.step("readiness checks", () -> {
+                awaitReady(started.readinessEndpoints(), config.startTimeout());
+                return null;
+            });
+            Path pidFile = state.run().resolve("platform.pid");
+            Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
+            printBanner(out, config, started, realms, state, Duration.between(began, Instant.now()));
+            return new EmbeddedPlatform(keycloak, services, pidFile);
+        } catch (Exception e) {
+            if (services != null) {
+                services.close();
+            }
+            keycloak.close();
+            throw e;
+        }
+    }
+
+    private static KeycloakServer startKeycloak(PlatformConfig config, DevCertificateAuthority ca) throws IOException {
+        StateDirectory state = config.state();
+        // the state's own copy, copied from the machine's pre-built one (built once per machine)
+        Path home = KeycloakDistribution.copyInto(state.keycloak(), KeycloakDistribution.cacheDirectory());
+        ServerCertificate certificate = ca.issueServerCertificate("keycloak", List.of(config.identityProviderHost()));
+        KeycloakOptions options = new KeycloakOptions(
+                home,
+                config.identityProviderHost(),
+                config.keycloakPort(),
+                config.keycloakManagementPort(),
+                certificate.certificatePem(),
+                certificate.privateKeyPem(),
+                ca.caCertificatePem(),
+                config.hostsFile(),
+                "lakeward-admin",
+                SecretFile.loadOrCreate(state.secrets().resolve("keycloak-admin.password")),
+                state.root().resolve("logs").resolve("keycloak.log"),
+                state.run().resolve("keycloak.pid"),
+                config.startTimeout());
+        return KeycloakServer.start(options);
+    }
+
+    private static List<ProvisionedRealm> provisionRealms(PlatformConfig config, KeycloakServer keycloak) throws Exception {
+        RealmProvisioner provisioner = keycloak.provisioner();
+        provisioner.ensurePlatformRealm(config.state().secrets());
+        List<ProvisionedRealm> realms = new ArrayList<>();
+        for (PlatformConfig.DemoTenant demo : config.demoTenants()) {
+            String origin = "https://" + Tenant.hostName(demo.id(), config.baseDomain()) + ":" + config.gateway().port();
+            realms.add(provisioner.ensureTenantRealm(TenantRealmSpec.of(demo.id().value(), demo.displayName(), origin, true),
+                    config.state().secrets()));
+        }
+        return realms;
+    }
+
+    private static Tenant tenant(PlatformConfig config, ProvisionedRealm realm) {
+        TenantId id = TenantId.of(realm.realm());
+        String displayName = config.demoTenants().stream().filter(t -> t.id().equals(id)).map(PlatformConfig.DemoTenant::displayName)
+                .findFirst().orElse(id.value());
+        return new Tenant(id, displayName, Tenant.hostName(id, config.baseDomain()), realm.issuer(), TenantStatus.ACTIVE);
+    }
+
+    static List<String> hostNames(PlatformConfig config) {
+        List<String> names = new ArrayList<>();
+        names.add(config.baseDomain());
+        names.add(config.identityProviderHost());
+        config.demoTenants().forEach(t -> names.add(Tenant.hostName(t.id(), config.baseDomain())));
+        return names;
+    }
+
+    /** Polls every readiness endpoint until all answer 200, or fails naming those that did not. */
+    static void awaitReady(Map<String, URI> endpoints, Duration timeout) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(timeout);
+        List<String> waiting = new ArrayList<>(endpoints.keySet());
+        while (true) {
+            waiting.removeIf(name -> isReady(client, endpoints.get(name)));
+            if (waiting.isEmpty()) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("not ready within " + timeout.toSeconds() + " s: " + waiting);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static boolean isReady(HttpClient client, URI endpoint) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(5)).GET().build();
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void printBanner(PrintStream out, PlatformConfig config, PlatformServices services, List<ProvisionedRealm> realms,
+                                    StateDirectory state, Duration took) {
+        out.println();
+        out.printf("Lakeward is up (%.1f s). Every readiness check is green.%n", took.toMillis() / 1000.0);
+        out.println("  CA certificate (trust it, e.g. curl --cacert): " + state.caCertificate());
+        out.println("  Name resolution for JVMs: -Djdk.net.hosts.file=" + config.hostsFile()
+                + " (browsers and curl resolve *.localhost to loopback themselves)");
+        for (ProvisionedRealm realm : realms) {
+            out.printf("  %-8s https://%s:%d/   issuer %s%n", realm.realm(),
+                    Tenant.hostName(TenantId.of(realm.realm()), config.baseDomain()), services.gatewayPort(), realm.issuer());
+            realm.userPasswords().forEach((user, password) -> out.printf("             demo login %-9s password %s%n", user,
+                    realm.firstProvisioning() ? password.reveal() : "(printed at first start; kept in "
+                            + RealmProvisioner.secretsFile(state.secrets(), realm.realm()) + ")"));
+        }
+        out.println("  Metrics: " + services.metricsEndpoint());
+        out.println("Press Ctrl-C (or run ./lakeward down) to stop.");
+        out.flush();
+    }
+
+    /** The services of this platform (ports, readiness and metrics endpoints). */
+    public PlatformServices services() {
+        return services;
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        LOG.info("stopping the platform");
+        services.close();
+        keycloak.close();
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}", pidFile, e);
+        }
+        stopped.countDown();
+    }
+
+    /** Stops the platform an earlier {@code up} recorded in the state directory; true if something was running. */
+    public static boolean stopRecorded(StateDirectory state) throws InterruptedException {
+        boolean found = false;
+        for (String name : List.of("platform.pid", "keycloak.pid")) {
+            Path file = state.run().resolve(name);
+            Optional<ProcessHandle> process = readPid(file).flatMap(ProcessHandle::of);
+            if (process.isPresent()) {
+                found = true;
+                process.get().descendants().forEach(ProcessHandle::destroy);
+                process.get().destroy();
+                process.get().onExit().completeOnTimeout(null, 30, java.util.concurrent.TimeUnit.SECONDS).join();
+                if (process.get().isAlive()) {
+                    process.get().destroyForcibly();
+                }
+                System.out.println("lakeward: stopped " + name.replace(".pid", "") + " (pid " + process.get().pid() + ")");
+            }
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.debug("cannot remove {}", file, e);
+            }
+        }
+        if (!found) {
+            System.out.println("lakeward: nothing is running for " + state.root());
+        }
+        return true;
+    }
+
+    private static Optional<Long> readPid(Path file) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(file).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

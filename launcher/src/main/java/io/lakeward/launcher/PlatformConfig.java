@@ -1,0 +1,106 @@
+package io.lakeward.launcher;
+
+import io.lakeward.audit.AuditConfig;
+import io.lakeward.common.config.ConfigProblems;
+import io.lakeward.common.config.ConfigSource;
+import io.lakeward.common.id.TenantId;
+import io.lakeward.compute.ComputeConfig;
+import io.lakeward.gateway.GatewayConfig;
+import io.lakeward.workspace.WorkspaceConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one configuration record of the platform process, built once in {@code main} and validated
+ * as a whole: every problem is reported at once. Keys are listed in the README.
+ */
+public record PlatformConfig(
+        Path stateDirectory,
+        Path hostsFile,
+        String baseDomain,
+        int keycloakPort,
+        int keycloakManagementPort,
+        Duration startTimeout,
+        List<DemoTenant> demoTenants,
+        GatewayConfig gateway,
+        WorkspaceConfig workspace,
+        ComputeConfig compute,
+        AuditConfig audit) {
+
+    private static final Pattern DOMAIN = Pattern.compile("(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
+
+    public PlatformConfig {
+        demoTenants = List.copyOf(demoTenants);
+    }
+
+    /** A tenant the embedded default provisions with demo users. */
+    public record DemoTenant(TenantId id, String displayName) {
+    }
+
+    public StateDirectory state() {
+        return new StateDirectory(stateDirectory);
+    }
+
+    /** The host name Keycloak is served at: {@code auth.<base-domain>}. */
+    public String identityProviderHost() {
+        return "auth." + baseDomain;
+    }
+
+    public static PlatformConfig load(ConfigSource source) {
+        ConfigProblems problems = new ConfigProblems();
+        Path state = source.path("platform.state-dir", defaultStateDirectory()).toAbsolutePath().normalize();
+        String baseDomain = source.string("platform.base-domain", "lakeward.localhost").toLowerCase(Locale.ROOT);
+        if (!DOMAIN.matcher(baseDomain).matches()) {
+            problems.add("platform.base-domain", "must be a DNS name such as lakeward.localhost");
+        }
+        int keycloakPort = source.port("keycloak.port", 9543, problems);
+        int keycloakManagementPort = source.port("keycloak.management-port", 9544, problems);
+        Duration startTimeout = source.duration("platform.start-timeout", Duration.ofMinutes(3), problems);
+        List<DemoTenant> demoTenants = demoTenants(source.string("platform.demo-tenants", "acme=Acme Corporation,globex=Globex Corporation"), problems);
+        StateDirectory layout = new StateDirectory(state);
+        GatewayConfig gateway = GatewayConfig.from(source, problems, baseDomain,
+                layout.certificate("gateway"), layout.privateKey("gateway"), layout.caCertificate());
+        // this JVM resolves the platform's names through the file named at its start, if any
+        Path hostsFile = Optional.ofNullable(System.getProperty("jdk.net.hosts.file")).map(Path::of).orElse(layout.hostsFile());
+        PlatformConfig config = new PlatformConfig(state, hostsFile.toAbsolutePath(), baseDomain, keycloakPort, keycloakManagementPort, startTimeout, demoTenants,
+                gateway, WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems));
+        config.checkPortsDistinct(problems);
+        problems.throwIfAny();
+        return config;
+    }
+
+    private void checkPortsDistinct(ConfigProblems problems) {
+        List<Integer> ports = List.of(keycloakPort, keycloakManagementPort, gateway.port(), gateway.managementPort(),
+                workspace.port(), compute.port(), audit.port());
+        if (ports.stream().filter(port -> port != 0).distinct().count() != ports.stream().filter(port -> port != 0).count()) {
+            problems.add("ports", "keycloak, gateway and service ports must all differ (0 picks a free one): " + ports);
+        }
+    }
+
+    private static List<DemoTenant> demoTenants(String text, ConfigProblems problems) {
+        List<DemoTenant> tenants = new ArrayList<>();
+        if (text.isBlank()) {
+            return tenants;
+        }
+        for (String entry : text.split(",")) {
+            String[] parts = entry.split("=", 2);
+            try {
+                tenants.add(new DemoTenant(TenantId.of(parts[0].trim()), parts.length > 1 ? parts[1].trim() : parts[0].trim()));
+            } catch (IllegalArgumentException e) {
+                problems.add("platform.demo-tenants", e.getMessage() + " (was '" + parts[0].trim() + "')");
+            }
+        }
+        return tenants;
+    }
+
+    static Path defaultStateDirectory() {
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("lakeward");
+    }
+}

@@ -1,0 +1,130 @@
+package io.lakeward.launcher;
+
+import io.lakeward.common.config.ConfigSource;
+import io.lakeward.common.tls.PemTrust;
+import io.lakeward.infra.keycloak.RealmProvisioner;
+import io.lakeward.infra.keycloak.RealmSecrets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The embedded platform exactly as {@code lakeward up} starts it (CA, real Keycloak, every service),
+ * once per test JVM, on free ports, with its own state directory under {@code target/}.
+ */
+final class RunningPlatform {
+    private static RunningPlatform instance;
+    private static RuntimeException startFailure;
+
+    final PlatformConfig config;
+    final EmbeddedPlatform platform;
+    final String banner;
+    final HttpClient https;
+
+    private RunningPlatform(PlatformConfig config, EmbeddedPlatform platform, String banner) {
+        this.config = config;
+        this.platform = platform;
+        this.banner = banner;
+        try {
+            this.https = HttpClient.newBuilder()
+                    .sslContext(PemTrust.sslContext(config.state().caCertificate()))
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static synchronized RunningPlatform get() {
+        if (startFailure != null) {
+            throw startFailure;
+        }
+        if (instance == null) {
+            try {
+                Path state = Path.of("target", "platform-state-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
+                PlatformConfig config = PlatformConfig.load(ConfigSource.ofMap(settings(state)));
+                ByteArrayOutputStream output = new ByteArrayOutputStream();
+                EmbeddedPlatform platform = EmbeddedPlatform.start(config, new PrintStream(output, true, StandardCharsets.UTF_8));
+                Runtime.getRuntime().addShutdownHook(new Thread(platform::close));
+                instance = new RunningPlatform(config, platform, output.toString(StandardCharsets.UTF_8));
+                System.out.println(instance.banner);
+            } catch (Exception e) {
+                startFailure = new IllegalStateException("the embedded platform did not start", e);
+                throw startFailure;
+            }
+        }
+        return instance;
+    }
+
+    /** Settings of a platform on free ports with its state in {@code state}. */
+    static Map<String, String> settings(Path state) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("platform.state-dir", state.toString());
+        settings.put("platform.start-timeout", "4m");
+        settings.put("keycloak.port", Integer.toString(freePort()));
+        settings.put("keycloak.management-port", Integer.toString(freePort()));
+        settings.put("gateway.port", Integer.toString(freePort()));
+        settings.put("gateway.management-port", "0");
+        settings.put("workspace.port", "0");
+        settings.put("compute.port", "0");
+        settings.put("audit.port", "0");
+        return settings;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    URI tenantUrl(String tenant, String path) {
+        return URI.create("https://" + tenant + "." + config.baseDomain() + ":" + config.gateway().port() + path);
+    }
+
+    URI issuer(String tenant) {
+        return URI.create("https://" + config.identityProviderHost() + ":" + config.keycloakPort() + "/realms/" + tenant);
+    }
+
+    HttpResponse<String> get(URI uri, String bearer) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An access token of the tenant's automation service account (client credentials). */
+    String serviceAccountToken(String tenant) throws IOException, InterruptedException {
+        RealmSecrets secrets = RealmSecrets.read(RealmProvisioner.secretsFile(config.state().secrets(), tenant));
+        String form = "grant_type=client_credentials&client_id=" + RealmProvisioner.AUTOMATION_CLIENT
+                + "&client_secret=" + URLEncoder.encode(secrets.automationClientSecret().reveal(), StandardCharsets.UTF_8);
+        HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create(issuer(tenant) + "/protocol/openid-connect/token"))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("token endpoint answered " + response.statusCode());
+        }
+        return com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(response.body()).get("access_token").asText();
+    }
+
+    static String read(Path file) throws IOException {
+        return Files.readString(file);
+    }
+}
