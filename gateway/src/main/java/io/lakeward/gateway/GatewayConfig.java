@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param privateKeyPem its PKCS#8 private key
  * @param identityProviderTrustPem the CA certificates trusted when fetching issuer metadata and keys
  * @param audience the audience every access token must name
+ * @param managedIssuerPrefix issuers starting with this belong to the identity provider the platform
+ *        runs, and are part of the gateway's readiness
  */
 public record GatewayConfig(
         String bindHost,
@@ -25,7 +27,8 @@ public record GatewayConfig(
         Path identityProviderTrustPem,
         String audience,
         Duration clockSkew,
-        Duration identityProviderTimeout) {
+        Duration identityProviderTimeout,
+        String managedIssuerPrefix) {
 
     public GatewayConfig {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -34,11 +37,12 @@ public record GatewayConfig(
         Objects.requireNonNull(privateKeyPem, "privateKeyPem");
         Objects.requireNonNull(identityProviderTrustPem, "identityProviderTrustPem");
         Objects.requireNonNull(audience, "audience");
+        Objects.requireNonNull(managedIssuerPrefix, "managedIssuerPrefix");
     }
 
     /** Reads {@code gateway.*} keys; the TLS files come from the composition root, which owns the certificates. */
     public static GatewayConfig from(ConfigSource source, ConfigProblems problems, String baseDomain,
-                                     Path certificatePem, Path privateKeyPem, Path identityProviderTrustPem) {
+                                     Path certificatePem, Path privateKeyPem, Path identityProviderTrustPem, String managedIssuerPrefix) {
         Duration clockSkew = source.duration("gateway.token.clock-skew", Duration.ofSeconds(30), problems);
         if (clockSkew.compareTo(Duration.ofMinutes(2)) > 0) {
             problems.add("gateway.token.clock-skew", "must be at most 2 minutes");
@@ -53,6 +57,7 @@ public record GatewayConfig(
                 identityProviderTrustPem,
                 source.string("gateway.token.audience", "lakeward-gateway"),
                 clockSkew,
-                source.duration("gateway.identity-provider.timeout", Duration.ofSeconds(5), problems));
+                source.duration("gateway.identity-provider.timeout", Duration.ofSeconds(5), problems),
+                managedIssuerPrefix);
     }
 }

@@ -57,7 +57,7 @@ public final class GatewayVerticle extends VerticleBase {
         AccessTokenVerifier verifier = new AccessTokenVerifier(tenants, config.audience(), config.clockSkew(),
                 config.identityProviderTimeout(), sslSocketFactory());
         OperationalRoutes operational = new OperationalRoutes(vertx, "gateway",
-                List.of(new IssuerReadinessCheck(tenants, identityProvider, config.identityProviderTimeout())));
+                List.of(new IssuerReadinessCheck(tenants, identityProvider, config.identityProviderTimeout(), config.managedIssuerPrefix())));
 
         Router publicRouter = ServiceRouters.base(vertx);
         operational.mountHealth(publicRouter);

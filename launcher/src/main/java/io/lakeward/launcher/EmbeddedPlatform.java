@@ -2,9 +2,7 @@ package io.lakeward.launcher;
 
 import io.lakeward.common.id.TenantId;
 import io.lakeward.common.identity.InternalServiceKeys;
-import io.lakeward.common.tenant.InMemoryTenantDirectory;
 import io.lakeward.common.tenant.Tenant;
-import io.lakeward.common.tenant.TenantStatus;
 import io.lakeward.infra.keycloak.KeycloakDistribution;
 import io.lakeward.infra.keycloak.KeycloakOptions;
 import io.lakeward.infra.keycloak.KeycloakServer;
@@ -13,6 +11,11 @@ import io.lakeward.infra.keycloak.RealmProvisioner;
 import io.lakeward.infra.keycloak.TenantRealmSpec;
 import io.lakeward.keyvault.tls.DevCertificateAuthority;
 import io.lakeward.keyvault.tls.ServerCertificate;
+import io.lakeward.metastore.MetadataDatabase;
+import io.lakeward.metastore.tenant.JdbcTenantRegistryStore;
+import io.lakeward.metastore.tenant.NewTenant;
+import io.lakeward.metastore.tenant.TenantRecord;
+import io.lakeward.metastore.tenant.TenantRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -40,12 +43,17 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
 
     private final KeycloakServer keycloak;
+    private final MetadataDatabase database;
+    private final TenantRegistry registry;
     private final PlatformServices services;
     private final Path pidFile;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private EmbeddedPlatform(KeycloakServer keycloak, PlatformServices services, Path pidFile) {
+    private EmbeddedPlatform(KeycloakServer keycloak, MetadataDatabase database, TenantRegistry registry, PlatformServices services,
+                             Path pidFile) {
         this.keycloak = keycloak;
+        this.database = database;
+        this.registry = registry;
         this.services = services;
         this.pidFile = pidFile;
     }
@@ -53,8 +61,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
     public static EmbeddedPlatform start(PlatformConfig config, PrintStream out) throws Exception {
         Instant began = Instant.now();
         StateDirectory state = config.state();
-        Progress progress = new Progress(out, 5);
+        Progress progress = new Progress(out, 6);
         Files.createDirectories(state.run());
+        // recorded first, so that `down` also stops a start that hangs or fails half-way
+        Path pidFile = state.run().resolve("platform.pid");
+        Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
 
         DevCertificateAuthority ca = progress.step("development CA and certificates", () -> {
             DevCertificateAuthority authority = DevCertificateAuthority.loadOrCreate(state.ca());
@@ -65,30 +76,43 @@ public final class EmbeddedPlatform implements AutoCloseable {
         });
 
         KeycloakServer keycloak = progress.step("Keycloak (identity provider)", () -> startKeycloak(config, ca));
+        MetadataDatabase database = null;
+        TenantRegistry registry = null;
         PlatformServices services = null;
         try {
+            database = progress.step("metadata database (" + config.metastore().mode().name().toLowerCase(java.util.Locale.ROOT) + " PostgreSQL)",
+                    () -> MetadataDatabase.start(config.metastore()));
+            TenantRegistry tenants = TenantRegistry.start(new JdbcTenantRegistryStore(database.transactions()),
+                    config.metastore().tenantReloadInterval());
+            registry = tenants;
             List<ProvisionedRealm> realms = progress.step("tenant realms " + config.demoTenants().stream().map(t -> t.id().value()).toList(),
-                    () -> provisionRealms(config, keycloak));
-            List<Tenant> tenants = realms.stream().map(realm -> tenant(config, realm)).toList();
+                    () -> provisionRealms(config, keycloak, tenants));
 
             InternalServiceKeys keys = InternalServiceKeys.loadOrCreate(state.secrets().resolve("internal-keys.properties"),
                     PlatformServices.INTERNAL_SERVICES);
-            services = progress.step("platform services",
-                    () -> PlatformServices.start(config, new InMemoryTenantDirectory(tenants), keys, config.startTimeout()));
+            MetadataDatabase metadata = database;
+            services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
+                    List.of(new DatabaseReadinessCheck(metadata)), config.startTimeout()));
             PlatformServices started = services;
             progress.step("readiness checks", () -> {
                 awaitReady(started.readinessEndpoints(), config.startTimeout());
                 return null;
             });
-            Path pidFile = state.run().resolve("platform.pid");
-            Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
             printBanner(out, config, started, realms, state, Duration.between(began, Instant.now()));
-            return new EmbeddedPlatform(keycloak, services, pidFile);
-        } catch (Exception e) {
+            return new EmbeddedPlatform(keycloak, database, registry, services, pidFile);
+        } catch (Exception | Error e) {
+            // whatever failed, nothing this start began keeps running
             if (services != null) {
                 services.close();
             }
+            if (registry != null) {
+                registry.close();
+            }
+            if (database != null) {
+                database.close();
+            }
             keycloak.close();
+            Files.deleteIfExists(pidFile);
             throw e;
         }
     }
@@ -115,23 +139,31 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return KeycloakServer.start(options);
     }
 
-    private static List<ProvisionedRealm> provisionRealms(PlatformConfig config, KeycloakServer keycloak) throws Exception {
+    /**
+     * Makes sure every demo tenant has its realm in Keycloak and its entry in the tenant registry,
+     * the registry being what the gateway maps hosts from.
+     */
+    private static List<ProvisionedRealm> provisionRealms(PlatformConfig config, KeycloakServer keycloak, TenantRegistry registry)
+            throws Exception {
         RealmProvisioner provisioner = keycloak.provisioner();
         provisioner.ensurePlatformRealm(config.state().secrets());
         List<ProvisionedRealm> realms = new ArrayList<>();
         for (PlatformConfig.DemoTenant demo : config.demoTenants()) {
-            String origin = "https://" + Tenant.hostName(demo.id(), config.baseDomain()) + ":" + config.gateway().port();
-            realms.add(provisioner.ensureTenantRealm(TenantRealmSpec.of(demo.id().value(), demo.displayName(), origin, true),
-                    config.state().secrets()));
+            String host = Tenant.hostName(demo.id(), config.baseDomain());
+            String origin = "https://" + host + ":" + config.gateway().port();
+            ProvisionedRealm realm = provisioner.ensureTenantRealm(TenantRealmSpec.of(demo.id().value(), demo.displayName(), origin, true),
+                    config.state().secrets());
+            Optional<TenantRecord> registered = registry.get(demo.id());
+            if (registered.isEmpty()) {
+                registry.register(new NewTenant(demo.id(), demo.displayName(), host, realm.issuer(), "tenant-kek/" + demo.id().value()));
+            } else if (!registered.get().tenant().issuer().equals(realm.issuer()) || !registered.get().tenant().hostName().equals(host)) {
+                throw new IllegalStateException("tenant " + demo.id() + " is registered with host " + registered.get().tenant().hostName()
+                        + " and issuer " + registered.get().tenant().issuer() + ", but this start serves " + host + " and " + realm.issuer()
+                        + ": keep the base domain and Keycloak port of the state directory, or reset it");
+            }
+            realms.add(realm);
         }
         return realms;
-    }
-
-    private static Tenant tenant(PlatformConfig config, ProvisionedRealm realm) {
-        TenantId id = TenantId.of(realm.realm());
-        String displayName = config.demoTenants().stream().filter(t -> t.id().equals(id)).map(PlatformConfig.DemoTenant::displayName)
-                .findFirst().orElse(id.value());
-        return new Tenant(id, displayName, Tenant.hostName(id, config.baseDomain()), realm.issuer(), TenantStatus.ACTIVE);
     }
 
     static List<String> hostNames(PlatformConfig config) {
@@ -195,6 +227,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return services;
     }
 
+    /** The tenant registry the gateway maps hosts from. */
+    public TenantRegistry tenantRegistry() {
+        return registry;
+    }
+
     public void awaitStop() throws InterruptedException {
         stopped.await();
     }
@@ -203,6 +240,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
     public void close() {
         LOG.info("stopping the platform");
         services.close();
+        registry.close();
+        database.close();
         keycloak.close();
         try {
             Files.deleteIfExists(pidFile);

@@ -54,8 +54,9 @@ public final class Main {
         EmbeddedPlatform platform;
         try {
             platform = EmbeddedPlatform.start(config, System.out);
-        } catch (Exception e) {
-            System.err.println("lakeward: the platform did not start: " + e.getMessage());
+        } catch (Exception | Error e) {
+            System.err.println("lakeward: the platform did not start: " + e);
+            e.printStackTrace();
             System.exit(1);
             return;
         }

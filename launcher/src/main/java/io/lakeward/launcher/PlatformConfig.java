@@ -6,6 +6,7 @@ import io.lakeward.common.config.ConfigSource;
 import io.lakeward.common.id.TenantId;
 import io.lakeward.compute.ComputeConfig;
 import io.lakeward.gateway.GatewayConfig;
+import io.lakeward.metastore.MetastoreConfig;
 import io.lakeward.workspace.WorkspaceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ public record PlatformConfig(
         int keycloakManagementPort,
         Duration startTimeout,
         List<DemoTenant> demoTenants,
+        MetastoreConfig metastore,
         GatewayConfig gateway,
         WorkspaceConfig workspace,
         ComputeConfig compute,
@@ -51,6 +53,11 @@ public record PlatformConfig(
         return "auth." + baseDomain;
     }
 
+    /** The issuer of a tenant whose realm lives in the platform's Keycloak. */
+    public java.net.URI issuer(TenantId tenant) {
+        return java.net.URI.create("https://" + identityProviderHost() + ":" + keycloakPort + "/realms/" + tenant.value());
+    }
+
     public static PlatformConfig load(ConfigSource source) {
         ConfigProblems problems = new ConfigProblems();
         Path state = source.path("platform.state-dir", defaultStateDirectory()).toAbsolutePath().normalize();
@@ -64,11 +71,12 @@ public record PlatformConfig(
         List<DemoTenant> demoTenants = demoTenants(source.string("platform.demo-tenants", "acme=Acme Corporation,globex=Globex Corporation"), problems);
         StateDirectory layout = new StateDirectory(state);
         GatewayConfig gateway = GatewayConfig.from(source, problems, baseDomain,
-                layout.certificate("gateway"), layout.privateKey("gateway"), layout.caCertificate());
+                layout.certificate("gateway"), layout.privateKey("gateway"), layout.caCertificate(),
+                "https://auth." + baseDomain + ":" + keycloakPort + "/realms/");
         // this JVM resolves the platform's names through the file named at its start, if any
         Path hostsFile = Optional.ofNullable(System.getProperty("jdk.net.hosts.file")).map(Path::of).orElse(layout.hostsFile());
         PlatformConfig config = new PlatformConfig(state, hostsFile.toAbsolutePath(), baseDomain, keycloakPort, keycloakManagementPort, startTimeout, demoTenants,
-                gateway, WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems));
+                MetastoreConfig.from(source, problems, state), gateway, WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems));
         config.checkPortsDistinct(problems);
         problems.throwIfAny();
         return config;

@@ -6,6 +6,7 @@ import io.lakeward.common.identity.InternalServiceKeys;
 import io.lakeward.common.tenant.TenantDirectory;
 import io.lakeward.compute.ComputeVerticle;
 import io.lakeward.gateway.GatewayVerticle;
+import io.lakeward.service.ReadinessCheck;
 import io.lakeward.workspace.WorkspaceVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -49,8 +50,8 @@ public final class PlatformServices implements AutoCloseable {
     /** The internal services, each with a key of its own for the gateway's assertions. */
     public static final List<String> INTERNAL_SERVICES = List.of("workspace-service", "compute", "audit");
 
-    public static PlatformServices start(PlatformConfig config, TenantDirectory tenants, InternalServiceKeys keys, Duration timeout)
-            throws Exception {
+    public static PlatformServices start(PlatformConfig config, TenantDirectory tenants, InternalServiceKeys keys,
+                                         List<ReadinessCheck> workspaceChecks, Duration timeout) throws Exception {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions()
@@ -64,7 +65,7 @@ public final class PlatformServices implements AutoCloseable {
                 .build();
         GatewayVerticle gateway = new GatewayVerticle(config.gateway(), tenants, metrics);
         Clock clock = Clock.systemUTC();
-        WorkspaceVerticle workspace = new WorkspaceVerticle(config.workspace(), List.of(), metrics,
+        WorkspaceVerticle workspace = new WorkspaceVerticle(config.workspace(), workspaceChecks, metrics,
                 new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock));
         ComputeVerticle compute = new ComputeVerticle(config.compute(), List.of(), metrics,
                 new InternalIdentityVerifier("compute", keys.keyOf("compute"), clock));

@@ -75,6 +75,10 @@ public final class AccessTokenVerifier {
         }
         try {
             return principal(tenant, processorFor(tenant).process(token, null));
+        } catch (com.nimbusds.jose.KeySourceException e) {
+            // the issuer's keys cannot be fetched and none are cached: not the caller's fault
+            LOG.warn("cannot fetch the signing keys of {}: {}", tenant.issuer(), e.toString());
+            throw LakewardException.unavailable("the identity provider is unavailable", e);
         } catch (ParseException | BadJOSEException | com.nimbusds.jose.JOSEException e) {
             if (isValidForAnotherTenant(tenant, token)) {
                 LOG.info("a valid token of another tenant was presented at {}", tenant.hostName());

@@ -9,14 +9,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Ready when every tenant's issuer publishes its OpenID discovery document naming itself. */
+/**
+ * Ready when the identity provider the platform runs answers: every tenant issuer under
+ * {@code managedIssuerPrefix} publishes its OpenID discovery document naming itself. Issuers a
+ * tenant brings from elsewhere are not part of the platform's readiness: their outage affects that
+ * tenant's requests only (503), never the other tenants.
+ */
 public final class IssuerReadinessCheck implements ReadinessCheck {
     private final TenantDirectory tenants;
     private final WebClient client;
     private final Duration timeout;
+    private final String managedIssuerPrefix;
 
-    public IssuerReadinessCheck(TenantDirectory tenants, WebClient client, Duration timeout) {
+    public IssuerReadinessCheck(TenantDirectory tenants, WebClient client, Duration timeout, String managedIssuerPrefix) {
         this.tenants = tenants;
+        this.managedIssuerPrefix = managedIssuerPrefix;
         this.client = client;
         this.timeout = timeout;
     }
@@ -30,7 +37,9 @@ public final class IssuerReadinessCheck implements ReadinessCheck {
     public Future<Void> check() {
         List<Future<Void>> checks = new ArrayList<>();
         for (Tenant tenant : tenants.all()) {
-            checks.add(discover(tenant));
+            if (tenant.issuer().toString().startsWith(managedIssuerPrefix)) {
+                checks.add(discover(tenant));
+            }
         }
         return Future.all(checks).mapEmpty();
     }
