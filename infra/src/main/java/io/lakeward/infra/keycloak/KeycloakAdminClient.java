@@ -42,6 +42,13 @@ public final class KeycloakAdminClient {
     public record Group(String id, String name, String path) {
     }
 
+    /** A realm role: its id and name, both of which the role-mapping calls need. */
+    public record Role(String id, String name) {
+    }
+
+    /** The username prefix of the users Keycloak makes for clients' service accounts. */
+    public static final String SERVICE_ACCOUNT_PREFIX = "service-account-";
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Duration TOKEN_RENEWAL_MARGIN = Duration.ofSeconds(15);
 
@@ -194,6 +201,84 @@ public final class KeycloakAdminClient {
                 .put("temporary", false);
         expect(call("PUT", "/admin/realms/" + checkName("realm", realm) + "/users/" + checkName("user id", user.id()) + "/reset-password",
                 credential), 204);
+    }
+
+    /**
+     * A user by id, if the realm has one with that id. As in {@link #users(String)}, service-account
+     * users are not returned: those whose username has Keycloak's reserved prefix
+     * {@value #SERVICE_ACCOUNT_PREFIX} (this representation does not name the client otherwise).
+     */
+    public Optional<User> userById(String realm, String userId) throws IOException {
+        HttpResponse<String> response = call("GET", "/admin/realms/" + checkName("realm", realm) + "/users/" + checkName("user id", userId), null);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        JsonNode user = body(expect(response, 200));
+        if (user.path("username").asText().startsWith(SERVICE_ACCOUNT_PREFIX)) {
+            return Optional.empty();
+        }
+        return Optional.of(new User(user.path("id").asText(), user.path("username").asText(), user.path("email").asText(null),
+                user.path("enabled").asBoolean()));
+    }
+
+    /** A top-level group by its exact name. */
+    public Optional<Group> group(String realm, String name) throws IOException {
+        Objects.requireNonNull(name, "name");
+        // search answers the top-level groups whose subtree holds a match; only a top-level match counts here
+        JsonNode groups = body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/groups?exact=true&briefRepresentation=true&max=1000&search="
+                + query(name), null), 200));
+        for (JsonNode group : groups) {
+            if (name.equals(group.path("name").asText()) && ("/" + name).equals(group.path("path").asText())) {
+                return Optional.of(new Group(group.path("id").asText(), group.path("name").asText(), group.path("path").asText()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Makes a user a direct member of a group; nothing changes if the user is one already. */
+    public void addUserToGroup(String realm, String userId, String groupId) throws IOException {
+        expect(call("PUT", userPath(realm, userId) + "/groups/" + checkName("group id", groupId), null), 204);
+    }
+
+    /** Ends a user's direct membership of a group; nothing changes if the user is not a member. */
+    public void removeUserFromGroup(String realm, String userId, String groupId) throws IOException {
+        expect(call("DELETE", userPath(realm, userId) + "/groups/" + checkName("group id", groupId), null), 204);
+    }
+
+    /** A realm role by name, if the realm has it. */
+    public Optional<Role> realmRole(String realm, String roleName) throws IOException {
+        HttpResponse<String> response = call("GET", "/admin/realms/" + checkName("realm", realm) + "/roles/" + checkName("role", roleName), null);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        JsonNode role = body(expect(response, 200));
+        return Optional.of(new Role(role.path("id").asText(), role.path("name").asText()));
+    }
+
+    /** Maps a realm role to a user directly; nothing changes if it is mapped already. */
+    public void addUserRealmRole(String realm, String userId, Role role) throws IOException {
+        expect(call("POST", userPath(realm, userId) + "/role-mappings/realm", roleList(role)), 204);
+    }
+
+    /** Removes a user's direct mapping of a realm role; the same role reached through a group or a composite stays. */
+    public void removeUserRealmRole(String realm, String userId, Role role) throws IOException {
+        expect(call("DELETE", userPath(realm, userId) + "/role-mappings/realm", roleList(role)), 204);
+    }
+
+    /** The names of a user's effective realm roles: mapped directly, through groups and through composite roles. */
+    public List<String> userEffectiveRealmRoles(String realm, String userId) throws IOException {
+        return names(body(expect(call("GET", userPath(realm, userId) + "/role-mappings/realm/composite?briefRepresentation=true", null), 200)));
+    }
+
+    private static String userPath(String realm, String userId) {
+        return "/admin/realms/" + checkName("realm", realm) + "/users/" + checkName("user id", userId);
+    }
+
+    private JsonNode roleList(Role role) {
+        // Keycloak matches the role by name and then insists that the id is that role's id
+        return json.createArrayNode().add(json.createObjectNode()
+                .put("id", Objects.requireNonNull(role, "role").id())
+                .put("name", role.name()));
     }
 
     /** Realm, client and other names that travel in URL paths. */
