@@ -1,38 +1,21 @@
 package io.lakeward.compute;
 
 import io.lakeward.common.identity.InternalIdentityVerifier;
-import io.lakeward.service.InternalService;
+import io.lakeward.service.InternalServiceVerticle;
 import io.lakeward.service.ReadinessCheck;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import java.util.List;
 
 /** The compute on its loopback listener, reached only through the gateway. */
-public final class ComputeVerticle extends VerticleBase {
-    private final ComputeConfig config;
-    private final List<ReadinessCheck> readinessChecks;
-    private final PrometheusMeterRegistry metrics;
-    private final InternalIdentityVerifier identity;
-    private HttpServer server;
-
+public final class ComputeVerticle extends InternalServiceVerticle {
     public ComputeVerticle(ComputeConfig config, List<ReadinessCheck> readinessChecks, PrometheusMeterRegistry metrics,
                            InternalIdentityVerifier identity) {
-        this.config = config;
-        this.readinessChecks = List.copyOf(readinessChecks);
-        this.metrics = metrics;
-        this.identity = identity;
+        super("compute", config.port(), readinessChecks, metrics, identity);
     }
 
     @Override
-    public Future<?> start() {
-        return InternalService.listen(vertx, "compute", config.port(), readinessChecks, metrics, identity, router -> {
-            // no API routes yet: an /api/ path answers 401 without a valid assertion, 404 with one
-        }).onSuccess(listening -> server = listening);
-    }
-
-    public int port() {
-        return server.actualPort();
+    protected void mountApi(Router router) {
+        // no API routes yet: an /api/ path answers 401 without a valid assertion, 404 with one
     }
 }
