@@ -1,11 +1,11 @@
 package io.lakeward.common.identity;
 
+import io.lakeward.common.files.SecretFiles;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -47,9 +47,7 @@ public final class InternalServiceKeys {
     public static synchronized InternalServiceKeys loadOrCreate(Path file, List<String> services) throws IOException {
         Properties stored = new Properties();
         if (Files.exists(file)) {
-            try (var in = Files.newInputStream(file)) {
-                stored.load(in);
-            }
+            stored.load(new StringReader(SecretFiles.read(file)));
         }
         Map<String, SecretKey> keys = new LinkedHashMap<>();
         boolean changed = false;
@@ -84,21 +82,9 @@ public final class InternalServiceKeys {
     }
 
     private static void write(Path file, Properties stored) throws IOException {
-        Path directory = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(directory)) {
-            try {
-                Files.createDirectories(directory.getParent());
-                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (FileAlreadyExistsException e) {
-                // made by a concurrent caller
-            }
-        }
-        Path temporary = Files.createTempFile(directory, ".internal-keys", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (var out = Files.newOutputStream(temporary)) {
-            stored.store(out, "HMAC-SHA256 keys of the internal services; owner-only");
-        }
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StringWriter text = new StringWriter();
+        stored.store(text, "HMAC-SHA256 keys of the internal services; owner-only");
+        SecretFiles.writeOwnerOnly(file, text.toString());
     }
 
     private static SecretKey newKey() {

@@ -1,5 +1,6 @@
 package io.lakeward.infra.keycloak;
 
+import io.lakeward.common.files.SecretFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;

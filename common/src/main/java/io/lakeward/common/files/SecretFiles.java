@@ -1,4 +1,4 @@
-package io.lakeward.infra.keycloak;
+package io.lakeward.common.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,16 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Files that hold secrets: owner-only from their creation on, replaced atomically, in owner-only directories. */
-final class SecretFiles {
-    static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+public final class SecretFiles {
+    public static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final Logger LOG = LoggerFactory.getLogger(SecretFiles.class);
 
     private SecretFiles() {
     }
 
     /** Creates the directory owner-only, or narrows an existing one to owner-only. */
-    static void ensureOwnerOnlyDirectory(Path directory) throws IOException {
+    public static void ensureOwnerOnlyDirectory(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory.toAbsolutePath().getParent());
             try {
@@ -46,7 +46,7 @@ final class SecretFiles {
      * Writes {@code content} to {@code file}: a temporary sibling created rw------- is written and
      * flushed to disk, then renamed over the target, so readers see the old or the new file whole.
      */
-    static void writeOwnerOnly(Path file, String content) throws IOException {
+    public static void writeOwnerOnly(Path file, String content) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         ensureOwnerOnlyDirectory(directory);
         Path temporary = Files.createTempFile(directory, ".secret-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
@@ -65,7 +65,7 @@ final class SecretFiles {
     }
 
     /** Reads a secrets file, warning when others may read it too. */
-    static String read(Path file) throws IOException {
+    public static String read(Path file) throws IOException {
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
         if (!OWNER_ONLY_FILE.containsAll(permissions)) {
             LOG.warn("The secrets file {} is readable by others ({}); it should be rw-------", file, PosixFilePermissions.toString(permissions));
