@@ -28,6 +28,7 @@ public record GatewayConfig(
         String audience,
         Duration clockSkew,
         Duration identityProviderTimeout,
+        Duration upstreamTimeout,
         String managedIssuerPrefix) {
 
     public GatewayConfig {
@@ -58,6 +59,7 @@ public record GatewayConfig(
                 source.string("gateway.token.audience", "lakeward-gateway"),
                 clockSkew,
                 source.duration("gateway.identity-provider.timeout", Duration.ofSeconds(5), problems),
+                source.duration("gateway.upstream.timeout", Duration.ofSeconds(60), problems),
                 managedIssuerPrefix);
     }
 }

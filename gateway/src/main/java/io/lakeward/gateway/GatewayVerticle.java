@@ -1,11 +1,12 @@
 package io.lakeward.gateway;
 
+import io.lakeward.common.identity.InternalIdentitySigner;
 import io.lakeward.common.tenant.TenantDirectory;
 import io.lakeward.common.tls.PemTrust;
-import io.lakeward.gateway.api.CurrentUserHandler;
 import io.lakeward.gateway.auth.AccessTokenVerifier;
 import io.lakeward.gateway.auth.BearerAuthentication;
 import io.lakeward.gateway.auth.IssuerReadinessCheck;
+import io.lakeward.gateway.proxy.UpstreamProxy;
 import io.lakeward.gateway.tenant.TenantResolver;
 import io.lakeward.gateway.web.LandingPage;
 import io.lakeward.service.OperationalRoutes;
@@ -14,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -22,7 +24,9 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +41,23 @@ public final class GatewayVerticle extends VerticleBase {
     private final GatewayConfig config;
     private final TenantDirectory tenants;
     private final PrometheusMeterRegistry metrics;
+    private final Map<String, URI> upstreams;
+    private final InternalIdentitySigner signer;
     private WorkerExecutor tokenWorkers;
     private HttpServer publicServer;
     private HttpServer managementServer;
 
-    public GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics) {
+    /**
+     * @param upstreams the loopback base URL of every internal service, by service name
+     * @param signer makes the internal identity assertion of each proxied request
+     */
+    public GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics, Map<String, URI> upstreams,
+                           InternalIdentitySigner signer) {
         this.config = config;
         this.tenants = tenants;
         this.metrics = metrics;
+        this.upstreams = Map.copyOf(upstreams);
+        this.signer = signer;
     }
 
     @Override
@@ -63,7 +76,9 @@ public final class GatewayVerticle extends VerticleBase {
         operational.mountHealth(publicRouter);
         TenantResolver tenantResolver = new TenantResolver(tenants);
         BearerAuthentication authentication = new BearerAuthentication(verifier, tokenWorkers);
-        for (GatewayRoute route : routes()) {
+        UpstreamProxy proxy = new UpstreamProxy(vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) config.upstreamTimeout().toMillis())), upstreams, signer, config.upstreamTimeout());
+        for (GatewayRoute route : routes(proxy)) {
             var entry = publicRouter.route(route.method(), route.path()).handler(tenantResolver::handle);
             if (route.authenticated()) {
                 entry.handler(authentication::handle);
@@ -112,10 +127,10 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     /** The route table: every public path, its action and whether it needs a credential. */
-    static List<GatewayRoute> routes() {
+    static List<GatewayRoute> routes(UpstreamProxy proxy) {
         return List.of(
                 new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, LandingPage::handle),
-                new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, CurrentUserHandler::handle));
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, proxy.to("workspace-service")));
     }
 
     private javax.net.ssl.SSLSocketFactory sslSocketFactory() {

@@ -1,6 +1,7 @@
 package io.lakeward.launcher;
 
 import io.lakeward.audit.AuditVerticle;
+import io.lakeward.common.identity.InternalIdentitySigner;
 import io.lakeward.common.identity.InternalIdentityVerifier;
 import io.lakeward.common.identity.InternalServiceKeys;
 import io.lakeward.common.tenant.TenantDirectory;
@@ -38,17 +39,22 @@ public final class PlatformServices implements AutoCloseable {
     private final WorkspaceVerticle workspace;
     private final ComputeVerticle compute;
     private final AuditVerticle audit;
+    private final Map<String, URI> upstreams;
 
-    private PlatformServices(Vertx vertx, GatewayVerticle gateway, WorkspaceVerticle workspace, ComputeVerticle compute, AuditVerticle audit) {
+    private PlatformServices(Vertx vertx, GatewayVerticle gateway, WorkspaceVerticle workspace, ComputeVerticle compute, AuditVerticle audit,
+                             Map<String, URI> upstreams) {
         this.vertx = vertx;
         this.gateway = gateway;
         this.workspace = workspace;
         this.compute = compute;
         this.audit = audit;
+        this.upstreams = upstreams;
     }
 
     /** The internal services, each with a key of its own for the gateway's assertions. */
     public static final List<String> INTERNAL_SERVICES = List.of("workspace-service", "compute", "audit");
+    /** How long an internal identity assertion lives: long enough for one hop on loopback. */
+    static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(30);
 
     public static PlatformServices start(PlatformConfig config, TenantDirectory tenants, InternalServiceKeys keys,
                                          List<ReadinessCheck> workspaceChecks, Duration timeout) throws Exception {
@@ -63,7 +69,6 @@ public final class PlatformServices implements AutoCloseable {
                                 .setHostsRefreshPeriod(1000)))
                 .withMetrics(new MicrometerMetricsFactory(metrics))
                 .build();
-        GatewayVerticle gateway = new GatewayVerticle(config.gateway(), tenants, metrics);
         Clock clock = Clock.systemUTC();
         WorkspaceVerticle workspace = new WorkspaceVerticle(config.workspace(), workspaceChecks, metrics,
                 new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock));
@@ -71,17 +76,23 @@ public final class PlatformServices implements AutoCloseable {
                 new InternalIdentityVerifier("compute", keys.keyOf("compute"), clock));
         AuditVerticle audit = new AuditVerticle(config.audit(), List.of(), metrics,
                 new InternalIdentityVerifier("audit", keys.keyOf("audit"), clock));
-        PlatformServices services = new PlatformServices(vertx, gateway, workspace, compute, audit);
         try {
-            // internal services first: the gateway is the door, opened last
-            for (var verticle : List.of(workspace, compute, audit, gateway)) {
+            // internal services first: the gateway is the door, opened last, once it knows where they listen
+            for (var verticle : List.of(workspace, compute, audit)) {
                 vertx.deployVerticle(verticle).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
+            Map<String, URI> upstreams = Map.of(
+                    "workspace-service", URI.create("http://127.0.0.1:" + workspace.port()),
+                    "compute", URI.create("http://127.0.0.1:" + compute.port()),
+                    "audit", URI.create("http://127.0.0.1:" + audit.port()));
+            GatewayVerticle gateway = new GatewayVerticle(config.gateway(), tenants, metrics, upstreams,
+                    new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock));
+            vertx.deployVerticle(gateway).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new PlatformServices(vertx, gateway, workspace, compute, audit, upstreams);
         } catch (Exception e) {
-            services.close();
+            vertx.close().await(30, TimeUnit.SECONDS);
             throw e;
         }
-        return services;
     }
 
     public int gatewayPort() {
@@ -100,10 +111,7 @@ public final class PlatformServices implements AutoCloseable {
 
     /** Base URLs of the internal services on loopback, by service name. */
     public Map<String, URI> internalServices() {
-        return Map.of(
-                "workspace-service", URI.create("http://127.0.0.1:" + workspace.port()),
-                "compute", URI.create("http://127.0.0.1:" + compute.port()),
-                "audit", URI.create("http://127.0.0.1:" + audit.port()));
+        return upstreams;
     }
 
     public URI metricsEndpoint() {

@@ -84,6 +84,30 @@ class GatewayTokenTest {
     }
 
     @Test
+    void aClientCannotSmuggleAnInternalIdentityPastTheGateway() throws Exception {
+        // an assertion made by the client, claiming tenant-admin of acme, under a key of its own
+        io.lakeward.common.identity.InternalServiceKeys ownKeys =
+                io.lakeward.common.identity.InternalServiceKeys.generate(List.of("workspace-service"));
+        String smuggled = new io.lakeward.common.identity.InternalIdentitySigner(ownKeys, java.time.Duration.ofSeconds(30),
+                java.time.Clock.systemUTC()).sign("workspace-service", new io.lakeward.common.identity.Principal(
+                        io.lakeward.common.id.TenantId.of("acme"), "intruder", "intruder", io.lakeward.common.identity.Principal.PrincipalType.USER,
+                        List.of("tenant-admin"), List.of(), "oidc_access_token"), io.lakeward.common.id.RequestId.random());
+        String globexToken = platform.serviceAccountToken("globex");
+        HttpResponse<String> response = platform.https.send(java.net.http.HttpRequest.newBuilder(platform.tenantUrl("globex", ME))
+                .header("Authorization", "Bearer " + globexToken)
+                .header("X-Lakeward-Internal-Identity", smuggled)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode me = JSON.readTree(response.body());
+        assertEquals("globex", me.get("lakeward_tenant").asText(), "the service sees the gateway's assertion, not the client's");
+        assertTrue(!response.body().contains("tenant-admin") && !response.body().contains("intruder"), response.body());
+
+        HttpResponse<String> withoutToken = platform.https.send(java.net.http.HttpRequest.newBuilder(platform.tenantUrl("acme", ME))
+                .header("X-Lakeward-Internal-Identity", smuggled).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, withoutToken.statusCode());
+    }
+
+    @Test
     void aMissingCredentialIs401WithAChallenge() throws Exception {
         HttpResponse<String> response = platform.get(platform.tenantUrl("acme", ME), null);
         assertEquals(401, response.statusCode());

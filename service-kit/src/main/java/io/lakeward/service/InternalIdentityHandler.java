@@ -22,7 +22,9 @@ public final class InternalIdentityHandler {
 
     public void handle(RoutingContext context) {
         try {
-            context.put(KEY, verifier.verify(context.request().getHeader(InternalIdentitySigner.HEADER)));
+            InternalIdentity identity = verifier.verify(context.request().getHeader(InternalIdentitySigner.HEADER));
+            context.put(KEY, identity);
+            RequestIds.adopt(context, identity.requestId());
         } catch (LakewardException e) {
             context.fail(e);
             return;

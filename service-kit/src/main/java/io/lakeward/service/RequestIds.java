@@ -21,6 +21,12 @@ public final class RequestIds {
         context.next();
     }
 
+    /** Adopts the request id the gateway vouched for, so one id names the request end to end. */
+    static void adopt(RoutingContext context, RequestId id) {
+        context.put(KEY, id);
+        context.response().putHeader(HEADER, id.value());
+    }
+
     public static RequestId of(RoutingContext context) {
         RequestId id = context.get(KEY);
         return id != null ? id : RequestId.random();

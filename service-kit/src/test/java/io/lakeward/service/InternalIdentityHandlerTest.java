@@ -8,6 +8,7 @@ import io.lakeward.common.identity.InternalIdentity;
 import io.lakeward.common.identity.InternalIdentitySigner;
 import io.lakeward.common.identity.InternalIdentityVerifier;
 import io.lakeward.common.identity.InternalServiceKeys;
+import io.lakeward.common.identity.Principal;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -40,7 +41,7 @@ class InternalIdentityHandlerTest {
         port = InternalService.listen(vertx, "workspace-service", 0, List.of(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), verifier,
                 router -> router.get("/api/tenant").handler(context -> {
                     InternalIdentity identity = InternalIdentityHandler.of(context);
-                    Responses.json(context, 200, Map.of("tenant", identity.tenant().value(), "principal", identity.principalId()));
+                    Responses.json(context, 200, Map.of("tenant", identity.principal().tenant().value(), "principal", identity.principal().subject()));
                 })).await(10, TimeUnit.SECONDS).actualPort();
     }
 
@@ -50,8 +51,8 @@ class InternalIdentityHandlerTest {
     }
 
     private String assertion(String service, String tenant) {
-        return signer.sign(service, TenantId.of(tenant), "user-7", InternalIdentity.PrincipalType.USER, List.of("workspace-user"), List.of(),
-                "oidc_session", RequestId.random());
+        return signer.sign(service, new Principal(TenantId.of(tenant), "user-7", "grace", Principal.PrincipalType.USER,
+                List.of("workspace-user"), List.of(), "oidc_session"), RequestId.random());
     }
 
     private HttpResponse<Buffer> send(HttpRequest<Buffer> request) throws Exception {

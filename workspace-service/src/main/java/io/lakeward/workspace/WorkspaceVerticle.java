@@ -2,6 +2,7 @@ package io.lakeward.workspace;
 
 import io.lakeward.common.identity.InternalIdentityVerifier;
 import io.lakeward.service.InternalServiceVerticle;
+import io.lakeward.workspace.api.CurrentUserHandler;
 import io.lakeward.service.ReadinessCheck;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.Router;
@@ -16,6 +17,6 @@ public final class WorkspaceVerticle extends InternalServiceVerticle {
 
     @Override
     protected void mountApi(Router router) {
-        // no API routes yet: an /api/ path answers 401 without a valid assertion, 404 with one
+        router.get("/api/2.0/preview/scim/v2/Me").handler(CurrentUserHandler::handle);
     }
 }

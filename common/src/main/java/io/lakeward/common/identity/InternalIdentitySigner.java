@@ -8,12 +8,10 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.lakeward.common.id.RequestId;
-import io.lakeward.common.id.TenantId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -42,21 +40,21 @@ public final class InternalIdentitySigner {
     }
 
     /** The assertion for one request to {@code targetService}. */
-    public String sign(String targetService, TenantId tenant, String principalId, InternalIdentity.PrincipalType type,
-                       List<String> roles, List<String> groups, String authenticationMethod, RequestId requestId) {
+    public String sign(String targetService, Principal principal, RequestId requestId) {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .audience(targetService)
-                .subject(principalId)
+                .subject(principal.subject())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString())
-                .claim("tenant", tenant.value())
-                .claim("principal_type", type.name())
-                .claim("roles", List.copyOf(roles))
-                .claim("groups", List.copyOf(groups))
-                .claim("amr", authenticationMethod)
+                .claim("tenant", principal.tenant().value())
+                .claim("name", principal.name())
+                .claim("principal_type", principal.type().name())
+                .claim("roles", principal.roles())
+                .claim("groups", principal.groups())
+                .claim("amr", principal.authenticationMethod())
                 .claim("request_id", requestId.value())
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType(TYPE)).build(), claims);

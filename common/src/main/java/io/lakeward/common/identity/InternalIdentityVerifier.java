@@ -52,7 +52,7 @@ public final class InternalIdentityVerifier {
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 new HashSet<>(Set.of(service)),
                 new JWTClaimsSet.Builder().issuer(InternalIdentitySigner.ISSUER).build(),
-                new HashSet<>(Set.of("sub", "iat", "exp", "jti", "tenant", "principal_type", "amr", "request_id")),
+                new HashSet<>(Set.of("sub", "iat", "exp", "jti", "tenant", "name", "principal_type", "amr", "request_id")),
                 new HashSet<>()) {
             @Override
             protected Date currentTime() {
@@ -77,13 +77,16 @@ public final class InternalIdentityVerifier {
             if (issuedAt.isAfter(clock.instant().plus(CLOCK_SKEW))) {
                 throw new BadJWTException("issued in the future");
             }
-            return new InternalIdentity(
+            Principal principal = new Principal(
                     TenantId.of(claims.getStringClaim("tenant")),
                     claims.getSubject(),
-                    InternalIdentity.PrincipalType.valueOf(claims.getStringClaim("principal_type")),
+                    claims.getStringClaim("name"),
+                    Principal.PrincipalType.valueOf(claims.getStringClaim("principal_type")),
                     Optional.ofNullable(claims.getStringListClaim("roles")).orElse(List.of()),
                     Optional.ofNullable(claims.getStringListClaim("groups")).orElse(List.of()),
-                    claims.getStringClaim("amr"),
+                    claims.getStringClaim("amr"));
+            return new InternalIdentity(
+                    principal,
                     new RequestId(claims.getStringClaim("request_id")),
                     service,
                     issuedAt,

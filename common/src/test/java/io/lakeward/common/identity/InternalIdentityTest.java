@@ -33,6 +33,8 @@ class InternalIdentityTest {
     private static final List<String> SERVICES = List.of("workspace-service", "compute", "audit");
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
     private static final TenantId ACME = TenantId.of("acme");
+    private static final Principal USER = new Principal(ACME, "user-1", "ada", Principal.PrincipalType.USER, List.of("workspace-user"),
+            List.of("analysts"), "oidc_session");
 
     private final InternalServiceKeys keys = InternalServiceKeys.generate(SERVICES);
     private final MutableClock clock = new MutableClock(NOW);
@@ -40,18 +42,13 @@ class InternalIdentityTest {
     private final InternalIdentityVerifier workspace = new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock);
 
     private String assertionFor(String service) {
-        return signer.sign(service, ACME, "user-1", InternalIdentity.PrincipalType.USER, List.of("workspace-user"), List.of("analysts"),
-                "oidc_session", new RequestId("0123456789abcdef0123456789abcdef"));
+        return signer.sign(service, USER, new RequestId("0123456789abcdef0123456789abcdef"));
     }
 
     @Test
     void aFreshAssertionForThisServiceCarriesTheIdentity() {
         InternalIdentity identity = workspace.verify(assertionFor("workspace-service"));
-        assertEquals(ACME, identity.tenant());
-        assertEquals("user-1", identity.principalId());
-        assertEquals(List.of("workspace-user"), identity.roles());
-        assertEquals(List.of("analysts"), identity.groups());
-        assertEquals("oidc_session", identity.authenticationMethod());
+        assertEquals(USER, identity.principal());
         assertEquals("0123456789abcdef0123456789abcdef", identity.requestId().value());
     }
 
@@ -72,8 +69,8 @@ class InternalIdentityTest {
     @Test
     void anAssertionForThisAudienceUnderAnotherKeyIsRefused() throws Exception {
         InternalServiceKeys otherKeys = InternalServiceKeys.generate(SERVICES);
-        String forged = new InternalIdentitySigner(otherKeys, Duration.ofSeconds(30), clock).sign("workspace-service", ACME, "user-1",
-                InternalIdentity.PrincipalType.USER, List.of("tenant-admin"), List.of(), "oidc_session", RequestId.random());
+        Principal admin = new Principal(ACME, "user-1", "ada", Principal.PrincipalType.USER, List.of("tenant-admin"), List.of(), "oidc_session");
+        String forged = new InternalIdentitySigner(otherKeys, Duration.ofSeconds(30), clock).sign("workspace-service", admin, RequestId.random());
         refused(() -> workspace.verify(forged));
     }
 
@@ -147,7 +144,7 @@ class InternalIdentityTest {
         return new JWTClaimsSet.Builder()
                 .issuer("lakeward-gateway").audience("workspace-service").subject("user-1")
                 .issueTime(Date.from(issued)).expirationTime(Date.from(expires)).jwtID("j-1")
-                .claim("tenant", "acme").claim("principal_type", "USER").claim("roles", List.of("tenant-admin"))
+                .claim("tenant", "acme").claim("name", "ada").claim("principal_type", "USER").claim("roles", List.of("tenant-admin"))
                 .claim("groups", List.of()).claim("amr", "oidc_session").claim("request_id", "0123456789abcdef0123456789abcdef")
                 .build();
     }

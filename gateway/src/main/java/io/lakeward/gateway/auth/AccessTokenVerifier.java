@@ -1,5 +1,6 @@
 package io.lakeward.gateway.auth;
 
+import io.lakeward.common.identity.Principal;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;

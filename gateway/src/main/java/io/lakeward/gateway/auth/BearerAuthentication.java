@@ -1,5 +1,6 @@
 package io.lakeward.gateway.auth;
 
+import io.lakeward.common.identity.Principal;
 import io.lakeward.common.error.LakewardException;
 import io.lakeward.gateway.tenant.TenantResolver;
 import io.vertx.core.WorkerExecutor;
