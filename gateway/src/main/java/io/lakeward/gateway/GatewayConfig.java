@@ -29,7 +29,17 @@ public record GatewayConfig(
         Duration clockSkew,
         Duration identityProviderTimeout,
         Duration upstreamTimeout,
+        RateLimit tenantRateLimit,
+        RateLimit principalRateLimit,
         String managedIssuerPrefix) {
+
+    /** A token-bucket limit: requests per second, and how many may come at once. */
+    public record RateLimit(int perSecond, int burst) {
+        static RateLimit from(ConfigSource source, ConfigProblems problems, String prefix, int perSecond, int burst) {
+            return new RateLimit(source.integer(prefix + ".per-second", perSecond, 1, 1_000_000, problems),
+                    source.integer(prefix + ".burst", burst, 1, 10_000_000, problems));
+        }
+    }
 
     public GatewayConfig {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -60,6 +70,8 @@ public record GatewayConfig(
                 clockSkew,
                 source.duration("gateway.identity-provider.timeout", Duration.ofSeconds(5), problems),
                 source.duration("gateway.upstream.timeout", Duration.ofSeconds(60), problems),
+                RateLimit.from(source, problems, "gateway.rate-limit.tenant", 500, 1000),
+                RateLimit.from(source, problems, "gateway.rate-limit.principal", 100, 200),
                 managedIssuerPrefix);
     }
 }

@@ -6,6 +6,8 @@ import io.lakeward.common.tls.PemTrust;
 import io.lakeward.gateway.auth.AccessTokenVerifier;
 import io.lakeward.gateway.auth.BearerAuthentication;
 import io.lakeward.gateway.auth.IssuerReadinessCheck;
+import io.lakeward.gateway.edge.RateLimiter;
+import io.lakeward.gateway.edge.RateLimits;
 import io.lakeward.gateway.proxy.UpstreamProxy;
 import io.lakeward.gateway.tenant.TenantResolver;
 import io.lakeward.gateway.web.LandingPage;
@@ -25,6 +27,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,10 +81,13 @@ public final class GatewayVerticle extends VerticleBase {
         BearerAuthentication authentication = new BearerAuthentication(verifier, tokenWorkers);
         UpstreamProxy proxy = new UpstreamProxy(vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.upstreamTimeout().toMillis())), upstreams, signer, config.upstreamTimeout());
+        RateLimits limits = new RateLimits(
+                new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
+                new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));
         for (GatewayRoute route : routes(proxy)) {
-            var entry = publicRouter.route(route.method(), route.path()).handler(tenantResolver::handle);
+            var entry = publicRouter.route(route.method(), route.path()).handler(tenantResolver::handle).handler(limits::tenant);
             if (route.authenticated()) {
-                entry.handler(authentication::handle);
+                entry.handler(authentication::handle).handler(limits::principal);
             }
             entry.handler(route.handler());
         }
