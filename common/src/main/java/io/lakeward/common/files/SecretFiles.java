@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,25 +43,44 @@ public final class SecretFiles {
         }
     }
 
-    /**
-     * Writes {@code content} to {@code file}: a temporary sibling created rw------- is written and
-     * flushed to disk, then renamed over the target, so readers see the old or the new file whole.
-     */
+    /** Writes text as {@link #writeOwnerOnly(Path, byte[])} does. */
     public static void writeOwnerOnly(Path file, String content) throws IOException {
+        writeOwnerOnly(file, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Replaces {@code file} with {@code content} so that a reader, or a restart after a crash, sees
+     * the old or the new content whole: a temporary sibling created rw------- is written and
+     * fsynced, renamed over the target, and the directory is fsynced to make the rename durable.
+     */
+    public static void writeOwnerOnly(Path file, byte[] content) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         ensureOwnerOnlyDirectory(directory);
         Path temporary = Files.createTempFile(directory, ".secret-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer bytes = ByteBuffer.wrap(content);
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
                 channel.force(true);
             }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the file system of " + directory + " cannot rename atomically", e);
+            }
+            syncDirectory(directory);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // the rename has happened; its durability then rests on the file system's journal
         }
     }
 
