@@ -1,8 +1,10 @@
 package io.lakeward.gateway;
 
+import io.lakeward.audit.client.outbox.AuditOutbox;
 import io.lakeward.common.identity.InternalIdentitySigner;
 import io.lakeward.common.tenant.TenantDirectory;
 import io.lakeward.common.tls.PemTrust;
+import io.lakeward.gateway.audit.RequestAudit;
 import io.lakeward.gateway.auth.AccessTokenVerifier;
 import io.lakeward.gateway.auth.BearerAuthentication;
 import io.lakeward.gateway.auth.IssuerReadinessCheck;
@@ -46,6 +48,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final PrometheusMeterRegistry metrics;
     private final Map<String, URI> upstreams;
     private final InternalIdentitySigner signer;
+    private final AuditOutbox auditOutbox;
     private WorkerExecutor tokenWorkers;
     private HttpServer publicServer;
     private HttpServer managementServer;
@@ -53,14 +56,16 @@ public final class GatewayVerticle extends VerticleBase {
     /**
      * @param upstreams the loopback base URL of every internal service, by service name
      * @param signer makes the internal identity assertion of each proxied request
+     * @param auditOutbox where every public request's audit event goes before its answer
      */
     public GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics, Map<String, URI> upstreams,
-                           InternalIdentitySigner signer) {
+                           InternalIdentitySigner signer, AuditOutbox auditOutbox) {
         this.config = config;
         this.tenants = tenants;
         this.metrics = metrics;
         this.upstreams = Map.copyOf(upstreams);
         this.signer = signer;
+        this.auditOutbox = auditOutbox;
     }
 
     @Override
@@ -77,15 +82,19 @@ public final class GatewayVerticle extends VerticleBase {
 
         Router publicRouter = ServiceRouters.base(vertx);
         operational.mountHealth(publicRouter);
+        RequestAudit audit = new RequestAudit(auditOutbox);
+        audit.install(publicRouter);
         TenantResolver tenantResolver = new TenantResolver(tenants);
         BearerAuthentication authentication = new BearerAuthentication(verifier, tokenWorkers);
         UpstreamProxy proxy = new UpstreamProxy(vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) config.upstreamTimeout().toMillis())), upstreams, signer, config.upstreamTimeout());
+                .setConnectTimeout((int) config.upstreamTimeout().toMillis())), upstreams, signer, config.upstreamTimeout(), audit);
         RateLimits limits = new RateLimits(
                 new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
                 new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));
-        for (GatewayRoute route : routes(proxy)) {
-            var entry = publicRouter.route(route.method(), route.path()).handler(tenantResolver::handle).handler(limits::tenant);
+        for (GatewayRoute route : routes(proxy, audit)) {
+            var entry = publicRouter.route(route.method(), route.path())
+                    .handler(context -> RequestAudit.declare(context, route.action()))
+                    .handler(tenantResolver::handle).handler(limits::tenant);
             if (route.authenticated()) {
                 entry.handler(authentication::handle).handler(limits::principal);
             }
@@ -133,9 +142,9 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     /** The route table: every public path, its action and whether it needs a credential. */
-    static List<GatewayRoute> routes(UpstreamProxy proxy) {
+    static List<GatewayRoute> routes(UpstreamProxy proxy, RequestAudit audit) {
         return List.of(
-                new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, LandingPage::handle),
+                new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, LandingPage.handler(audit)),
                 new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, proxy.to("workspace-service")));
     }
 

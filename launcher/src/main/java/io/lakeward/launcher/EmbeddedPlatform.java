@@ -1,5 +1,8 @@
 package io.lakeward.launcher;
 
+import io.lakeward.audit.client.outbox.AuditOutbox;
+import io.lakeward.audit.client.outbox.FileAuditOutbox;
+import io.lakeward.audit.client.outbox.FileAuditOutboxConfig;
 import io.lakeward.common.id.TenantId;
 import io.lakeward.common.identity.InternalServiceKeys;
 import io.lakeward.common.tenant.Tenant;
@@ -45,15 +48,17 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final KeycloakServer keycloak;
     private final MetadataDatabase database;
     private final TenantRegistry registry;
+    private final AuditOutbox gatewayAuditOutbox;
     private final PlatformServices services;
     private final Path pidFile;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private EmbeddedPlatform(KeycloakServer keycloak, MetadataDatabase database, TenantRegistry registry, PlatformServices services,
-                             Path pidFile) {
+    private EmbeddedPlatform(KeycloakServer keycloak, MetadataDatabase database, TenantRegistry registry, AuditOutbox gatewayAuditOutbox,
+                             PlatformServices services, Path pidFile) {
         this.keycloak = keycloak;
         this.database = database;
         this.registry = registry;
+        this.gatewayAuditOutbox = gatewayAuditOutbox;
         this.services = services;
         this.pidFile = pidFile;
     }
@@ -78,6 +83,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         KeycloakServer keycloak = progress.step("Keycloak (identity provider)", () -> startKeycloak(config, ca));
         MetadataDatabase database = null;
         TenantRegistry registry = null;
+        AuditOutbox auditOutbox = null;
         PlatformServices services = null;
         try {
             database = progress.step("metadata database (" + config.metastore().mode().name().toLowerCase(java.util.Locale.ROOT) + " PostgreSQL)",
@@ -91,19 +97,25 @@ public final class EmbeddedPlatform implements AutoCloseable {
             InternalServiceKeys keys = InternalServiceKeys.loadOrCreate(state.secrets().resolve("internal-keys.properties"),
                     PlatformServices.INTERNAL_SERVICES);
             MetadataDatabase metadata = database;
+            // opened before the services that append to it, closed after them
+            auditOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("gateway")));
+            AuditOutbox gatewayOutbox = auditOutbox;
             services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
-                    List.of(new DatabaseReadinessCheck(metadata)), config.startTimeout()));
+                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, config.startTimeout()));
             PlatformServices started = services;
             progress.step("readiness checks", () -> {
                 awaitReady(started.readinessEndpoints(), config.startTimeout());
                 return null;
             });
             printBanner(out, config, started, realms, state, Duration.between(began, Instant.now()));
-            return new EmbeddedPlatform(keycloak, database, registry, services, pidFile);
+            return new EmbeddedPlatform(keycloak, database, registry, auditOutbox, services, pidFile);
         } catch (Exception | Error e) {
             // whatever failed, nothing this start began keeps running
             if (services != null) {
                 services.close();
+            }
+            if (auditOutbox != null) {
+                auditOutbox.close();
             }
             if (registry != null) {
                 registry.close();
@@ -232,6 +244,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return registry;
     }
 
+    /** The gateway's audit outbox, for tests that check what was audited. */
+    AuditOutbox gatewayAuditOutbox() {
+        return gatewayAuditOutbox;
+    }
+
     public void awaitStop() throws InterruptedException {
         stopped.await();
     }
@@ -240,6 +257,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     public void close() {
         LOG.info("stopping the platform");
         services.close();
+        gatewayAuditOutbox.close();
         registry.close();
         database.close();
         keycloak.close();

@@ -1,6 +1,7 @@
 package io.lakeward.launcher;
 
 import io.lakeward.audit.AuditVerticle;
+import io.lakeward.audit.client.outbox.AuditOutbox;
 import io.lakeward.common.identity.InternalIdentitySigner;
 import io.lakeward.common.identity.InternalIdentityVerifier;
 import io.lakeward.common.identity.InternalServiceKeys;
@@ -57,7 +58,8 @@ public final class PlatformServices implements AutoCloseable {
     static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(30);
 
     public static PlatformServices start(PlatformConfig config, TenantDirectory tenants, InternalServiceKeys keys,
-                                         List<ReadinessCheck> workspaceChecks, Duration timeout) throws Exception {
+                                         List<ReadinessCheck> workspaceChecks, AuditOutbox gatewayAuditOutbox, Duration timeout)
+            throws Exception {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions()
@@ -86,7 +88,7 @@ public final class PlatformServices implements AutoCloseable {
                     "compute", URI.create("http://127.0.0.1:" + compute.port()),
                     "audit", URI.create("http://127.0.0.1:" + audit.port()));
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), tenants, metrics, upstreams,
-                    new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock));
+                    new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock), gatewayAuditOutbox);
             vertx.deployVerticle(gateway).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new PlatformServices(vertx, gateway, workspace, compute, audit, upstreams);
         } catch (Exception e) {

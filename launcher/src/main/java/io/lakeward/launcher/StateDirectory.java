@@ -44,4 +44,9 @@ public record StateDirectory(Path root) {
     public Path hostsFile() {
         return root.resolve("hosts");
     }
+
+    /** The durable audit outbox of one service (one process per directory). */
+    public Path auditOutbox(String service) {
+        return root.resolve("audit-outbox").resolve(service);
+    }
 }

@@ -18,6 +18,12 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import io.lakeward.audit.client.event.ActorType;
+import io.lakeward.audit.client.event.AuditEvent;
+import io.lakeward.audit.client.event.AuthenticationMethod;
+import io.lakeward.audit.client.event.Outcome;
+import io.lakeward.common.error.ErrorCode;
+import io.lakeward.common.id.TenantId;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +76,17 @@ class GatewayTokenTest {
     void theGlobexHostDoesNotAcceptTheAcmeIssuer() throws Exception {
         HttpResponse<String> crossTenant = platform.get(platform.tenantUrl("globex", ME), acmeToken);
         assertEquals(404, crossTenant.statusCode());
+        // audited at the host it was sent to, as a denied, unauthenticated attempt with a bearer token
+        List<AuditEvent> audited = platform.auditEventsOf(crossTenant);
+        assertEquals(1, audited.size(), "audit events: " + audited);
+        AuditEvent event = audited.get(0);
+        assertEquals(TenantId.of("globex"), event.tenantId());
+        assertEquals("identity.read_self", event.action());
+        assertEquals(ActorType.ANONYMOUS, event.actor().type());
+        assertEquals(AuthenticationMethod.BEARER_TOKEN, event.actor().authenticationMethod());
+        assertEquals(Outcome.DENIED, event.outcome());
+        assertEquals(404, event.response().statusCode());
+        assertEquals(ErrorCode.RESOURCE_DOES_NOT_EXIST, event.response().errorCode());
         HostsFile.write(platform.config.hostsFile(), List.of("nobody." + platform.config.baseDomain()));
         HttpResponse<String> missing = platform.get(platform.tenantUrl("nobody", ME), acmeToken);
         // the same answer a host with no tenant gets: nothing tells the caller globex exists

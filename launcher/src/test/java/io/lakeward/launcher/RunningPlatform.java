@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -122,6 +123,18 @@ final class RunningPlatform {
             throw new IllegalStateException("token endpoint answered " + response.statusCode());
         }
         return com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(response.body()).get("access_token").asText();
+    }
+
+    /**
+     * The audit events the gateway's outbox holds for the request that got {@code response} (by its
+     * {@code X-Request-Id}); the outbox shows only durable events.
+     */
+    List<io.lakeward.audit.client.event.AuditEvent> auditEventsOf(HttpResponse<?> response) {
+        String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+        return platform.gatewayAuditOutbox().readAll().stream()
+                .map(io.lakeward.audit.client.outbox.OutboxEntry::event)
+                .filter(event -> event.requestId().value().equals(requestId))
+                .toList();
     }
 
     static String read(Path file) throws IOException {

@@ -29,11 +29,13 @@ public final class FailureHandler {
     }
 
     static void handle(RoutingContext context) {
+        answer(context, failureOf(context));
+    }
+
+    /** The failure of a failed context: its exception, or the one its bare status stands for. */
+    public static Throwable failureOf(RoutingContext context) {
         Throwable failure = context.failure();
-        if (failure == null) {
-            failure = fromStatus(context.statusCode());
-        }
-        answer(context, failure);
+        return failure != null ? failure : fromStatus(context.statusCode());
     }
 
     public static void answer(RoutingContext context, Throwable failure) {

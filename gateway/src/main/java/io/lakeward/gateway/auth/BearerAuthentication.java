@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class BearerAuthentication {
     private static final String KEY = "lakeward.principal";
+    private static final String REFUSED_KEY = "lakeward.authenticationRefused";
     private static final String PREFIX = "Bearer ";
 
     private final AccessTokenVerifier verifier;
@@ -26,11 +27,13 @@ public final class BearerAuthentication {
         String header = context.request().getHeader("Authorization");
         if (header == null || header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             context.response().putHeader("WWW-Authenticate", "Bearer");
+            context.put(REFUSED_KEY, true);
             context.fail(LakewardException.unauthenticated());
             return;
         }
         String token = header.substring(PREFIX.length()).trim();
         if (token.length() > AccessTokenVerifier.MAX_TOKEN_LENGTH) {
+            context.put(REFUSED_KEY, true);
             context.fail(LakewardException.unauthenticated());
             return;
         }
@@ -41,8 +44,19 @@ public final class BearerAuthentication {
                 })
                 .onFailure(failure -> {
                     context.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                    context.put(REFUSED_KEY, true);
                     context.fail(failure);
                 });
+    }
+
+    /** The verified principal of this request, or {@code null} when it did not authenticate. */
+    public static Principal find(RoutingContext context) {
+        return context.get(KEY);
+    }
+
+    /** Whether this handler refused the request's credential (missing, malformed, invalid or another tenant's). */
+    public static boolean refused(RoutingContext context) {
+        return Boolean.TRUE.equals(context.get(REFUSED_KEY));
     }
 
     public static Principal of(RoutingContext context) {

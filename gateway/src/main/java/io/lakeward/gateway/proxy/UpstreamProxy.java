@@ -3,6 +3,7 @@ package io.lakeward.gateway.proxy;
 import io.lakeward.common.error.LakewardException;
 import io.lakeward.common.identity.InternalIdentitySigner;
 import io.lakeward.common.identity.Principal;
+import io.lakeward.gateway.audit.RequestAudit;
 import io.lakeward.gateway.auth.BearerAuthentication;
 import io.lakeward.service.FailureHandler;
 import io.lakeward.service.RequestIds;
@@ -41,9 +42,12 @@ public final class UpstreamProxy {
     private final Map<String, URI> upstreams;
     private final InternalIdentitySigner signer;
     private final Duration timeout;
+    private final RequestAudit audit;
 
-    public UpstreamProxy(HttpClient client, Map<String, URI> upstreams, InternalIdentitySigner signer, Duration timeout) {
+    public UpstreamProxy(HttpClient client, Map<String, URI> upstreams, InternalIdentitySigner signer, Duration timeout,
+                         RequestAudit audit) {
         this.client = client;
+        this.audit = audit;
         this.upstreams = Map.copyOf(upstreams);
         this.signer = signer;
         this.timeout = timeout;
@@ -77,7 +81,9 @@ public final class UpstreamProxy {
                 .onSuccess(answer -> answer(context, answer))
                 .onFailure(failure -> {
                     LOG.warn("request {} to {} failed: {}", requestId, service, failure.toString());
-                    FailureHandler.answer(context, LakewardException.unavailable("the service is temporarily unavailable", failure));
+                    LakewardException unavailable = LakewardException.unavailable("the service is temporarily unavailable", failure);
+                    audit.thenAnswer(context, unavailable.code().httpStatus(), unavailable.code(),
+                            () -> FailureHandler.answer(context, unavailable));
                 });
     }
 
@@ -92,7 +98,11 @@ public final class UpstreamProxy {
         return headers;
     }
 
-    private static void answer(RoutingContext context, Answer answer) {
+    private void answer(RoutingContext context, Answer answer) {
+        audit.thenAnswer(context, answer.response().statusCode(), null, () -> send(context, answer));
+    }
+
+    private static void send(RoutingContext context, Answer answer) {
         var response = context.response().setStatusCode(answer.response().statusCode());
         answer.response().headers().forEach((name, value) -> {
             if (!NOT_RETURNED.contains(name.toLowerCase(Locale.ROOT))) {

@@ -30,6 +30,11 @@ public final class TenantResolver {
         context.next();
     }
 
+    /** The tenant resolved for this request, or {@code null} when resolution did not run or found none. */
+    public static Tenant find(RoutingContext context) {
+        return context.get(KEY);
+    }
+
     /** The tenant resolved for this request; only called on routes behind {@link #handle}. */
     public static Tenant of(RoutingContext context) {
         Tenant tenant = context.get(KEY);

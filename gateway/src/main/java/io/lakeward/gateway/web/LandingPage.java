@@ -1,7 +1,9 @@
 package io.lakeward.gateway.web;
 
 import io.lakeward.common.tenant.Tenant;
+import io.lakeward.gateway.audit.RequestAudit;
 import io.lakeward.gateway.tenant.TenantResolver;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /** The tenant's front page: which workspace this host is and where its users sign in. */
@@ -9,7 +11,18 @@ public final class LandingPage {
     private LandingPage() {
     }
 
-    public static void handle(RoutingContext context) {
+    /** The page's handler: answers once the request's audit event is durable. */
+    public static Handler<RoutingContext> handler(RequestAudit audit) {
+        return context -> {
+            String html = render(context);
+            audit.thenAnswer(context, 200, null, () -> context.response()
+                    .putHeader("Content-Type", "text/html; charset=utf-8")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(html));
+        };
+    }
+
+    static String render(RoutingContext context) {
         Tenant tenant = TenantResolver.of(context);
         String html = """
                 <!doctype html>
@@ -26,10 +39,7 @@ public final class LandingPage {
                 </html>
                 """.formatted(escape(tenant.displayName()), escape(tenant.id().value()), escape(tenant.issuer().toString()),
                 escape(context.request().authority().toString()));
-        context.response()
-                .putHeader("Content-Type", "text/html; charset=utf-8")
-                .putHeader("Cache-Control", "no-store")
-                .end(html);
+        return html;
     }
 
     static String escape(String text) {

@@ -12,6 +12,7 @@ import io.lakeward.common.tenant.TenantStatus;
 import io.lakeward.common.tls.PemTrust;
 import io.lakeward.gateway.GatewayConfig;
 import io.lakeward.gateway.GatewayVerticle;
+import io.lakeward.gateway.audit.FakeAuditOutbox;
 import io.lakeward.keyvault.tls.DevCertificateAuthority;
 import io.lakeward.keyvault.tls.ServerCertificate;
 import io.lakeward.testing.TestingHosts;
@@ -57,7 +58,7 @@ class GatewayEdgeTest {
         vertx = Vertx.vertx();
         GatewayVerticle gateway = new GatewayVerticle(config, tenants, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Map.of("workspace-service", URI.create("http://127.0.0.1:1")),
-                new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC()));
+                new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC()), FakeAuditOutbox.accepting());
         vertx.deployVerticle(gateway).await(30, TimeUnit.SECONDS);
         port = gateway.publicPort();
         client = HttpClient.newBuilder().sslContext(PemTrust.sslContext(ca.caCertificatePem())).connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,0 +1,168 @@
+package io.lakeward.gateway.audit;
+
+import io.lakeward.audit.client.event.Actor;
+import io.lakeward.audit.client.event.ActorType;
+import io.lakeward.audit.client.event.AuditEvent;
+import io.lakeward.audit.client.event.AuthenticationMethod;
+import io.lakeward.audit.client.event.Outcome;
+import io.lakeward.audit.client.event.PlatformService;
+import io.lakeward.audit.client.event.Response;
+import io.lakeward.audit.client.event.Source;
+import io.lakeward.audit.client.outbox.AuditOutbox;
+import io.lakeward.common.error.ErrorBody;
+import io.lakeward.common.error.ErrorCode;
+import io.lakeward.common.error.LakewardException;
+import io.lakeward.common.identity.Principal;
+import io.lakeward.common.tenant.Tenant;
+import io.lakeward.gateway.auth.BearerAuthentication;
+import io.lakeward.gateway.tenant.TenantResolver;
+import io.lakeward.service.FailureHandler;
+import io.lakeward.service.RequestIds;
+import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends one audit event per public request to the durable audit outbox before the answer goes
+ * out. Every terminal path of the public router answers through {@link #thenAnswer}: the answer is
+ * sent only once the event is durable, and a request whose event the outbox refused gets 503
+ * (fail closed). Health endpoints are not audited.
+ */
+public final class RequestAudit {
+    /** The action of a request that matched no route of the route table. */
+    public static final String UNMATCHED = "gateway.unmatched";
+    /** The action of a request to a route whose host names no tenant. */
+    public static final String UNKNOWN_TENANT = "gateway.unknown_tenant";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestAudit.class);
+    private static final String ACTION_KEY = "lakeward.audit.action";
+    private static final String AUDITED_KEY = "lakeward.audit.appended";
+    private static final Set<String> NOT_AUDITED = Set.of("/health/live", "/health/ready");
+
+    private final AuditOutbox outbox;
+
+    public RequestAudit(AuditOutbox outbox) {
+        this.outbox = outbox;
+    }
+
+    /**
+     * Makes every failure and every unmatched path or method of {@code router} answer through the
+     * audit. Call it after the router's base (whose failure handler this one precedes).
+     */
+    public void install(Router router) {
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::answerFailure);
+        router.errorHandler(404, context -> answerFailure(context,
+                new LakewardException(ErrorCode.ENDPOINT_NOT_FOUND, "no API endpoint at this path")));
+        router.errorHandler(405, context -> answerFailure(context,
+                new LakewardException(ErrorCode.METHOD_NOT_ALLOWED, "this endpoint does not accept that method")));
+    }
+
+    /** The first handler of a route: records the action the route table declares for it. */
+    public static void declare(RoutingContext context, String action) {
+        context.put(ACTION_KEY, action);
+        context.next();
+    }
+
+    /**
+     * Appends the request's event for an answer with {@code status} (and {@code errorCode} for an
+     * error), then runs {@code send} on the request's event loop; if the outbox refuses the event,
+     * answers 503 instead.
+     */
+    public void thenAnswer(RoutingContext context, int status, ErrorCode errorCode, Runnable send) {
+        if (context.get(AUDITED_KEY) != null) {
+            // an answer that failed while being sent: its request already has its one event
+            send.run();
+            return;
+        }
+        context.put(AUDITED_KEY, true);
+        CompletionStage<Void> appended;
+        try {
+            appended = outbox.append(event(context, status, errorCode));
+        } catch (RuntimeException e) {
+            appended = CompletableFuture.failedFuture(e);
+        }
+        Future.fromCompletionStage(appended, context.vertx().getOrCreateContext())
+                .onSuccess(ignored -> send.run())
+                .onFailure(failure -> {
+                    LOG.error("request {}: the audit outbox did not take its event, refusing the request: {}",
+                            RequestIds.of(context).value(), failure.toString());
+                    FailureHandler.answer(context, new LakewardException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+                            "the service is temporarily unavailable; retry later", failure));
+                });
+    }
+
+    private void answerFailure(RoutingContext context) {
+        if (NOT_AUDITED.contains(context.request().path())) {
+            context.next();
+            return;
+        }
+        answerFailure(context, FailureHandler.failureOf(context));
+    }
+
+    private void answerFailure(RoutingContext context, Throwable failure) {
+        ErrorCode code = failure instanceof LakewardException known ? known.code() : ErrorCode.INTERNAL_ERROR;
+        thenAnswer(context, ErrorBody.statusOf(failure), code, () -> FailureHandler.answer(context, failure));
+    }
+
+    static AuditEvent event(RoutingContext context, int status, ErrorCode errorCode) {
+        Tenant tenant = TenantResolver.find(context);
+        String declared = context.get(ACTION_KEY);
+        AuditEvent.Builder event = AuditEvent.builder()
+                .service(PlatformService.GATEWAY)
+                .action(declared == null ? UNMATCHED : tenant == null ? UNKNOWN_TENANT : declared)
+                .actor(actor(context))
+                .source(source(context))
+                .requestId(RequestIds.of(context))
+                .response(new Response(status, errorCode))
+                .outcome(outcome(context, status));
+        if (tenant != null) {
+            event.tenant(tenant.id());
+        } else {
+            event.platformLevel();
+        }
+        return event.build();
+    }
+
+    private static Actor actor(RoutingContext context) {
+        Principal principal = BearerAuthentication.find(context);
+        if (principal != null) {
+            return principal.type() == Principal.PrincipalType.SERVICE
+                    ? new Actor(ActorType.SERVICE, principal.subject(), principal.name(), AuthenticationMethod.BEARER_TOKEN)
+                    : Actor.user(principal.subject(), principal.name(), AuthenticationMethod.BEARER_TOKEN);
+        }
+        return context.request().getHeader("Authorization") != null
+                ? Actor.rejected(AuthenticationMethod.BEARER_TOKEN)
+                : Actor.anonymous();
+    }
+
+    private static Source source(RoutingContext context) {
+        SocketAddress remote = context.request().remoteAddress();
+        String userAgent = context.request().getHeader("User-Agent");
+        try {
+            return Source.of(remote == null ? null : remote.hostAddress(), userAgent);
+        } catch (IllegalArgumentException e) {
+            // e.g. a scoped IPv6 address: keep the event, without the address
+            return Source.of(null, userAgent);
+        }
+    }
+
+    /**
+     * SUCCESS below 400; DENIED when authentication refused the request (401, 403, and the 404 a
+     * valid token of another tenant gets); ERROR when the platform failed; FAILURE otherwise.
+     */
+    static Outcome outcome(RoutingContext context, int status) {
+        if (status < 400) {
+            return Outcome.SUCCESS;
+        }
+        if (status == 401 || status == 403 || (status == 404 && BearerAuthentication.refused(context))) {
+            return Outcome.DENIED;
+        }
+        return status >= 500 ? Outcome.ERROR : Outcome.FAILURE;
+    }
+}
