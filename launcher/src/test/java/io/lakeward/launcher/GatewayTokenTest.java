@@ -97,7 +97,11 @@ class GatewayTokenTest {
 
         String globexToken = platform.serviceAccountToken("globex");
         assertEquals(200, platform.get(platform.tenantUrl("globex", ME), globexToken).statusCode());
-        assertEquals(404, platform.get(platform.tenantUrl("acme", ME), globexToken).statusCode());
+        // repeated cross-tenant requests stay 404: they never make the host refetch its issuer's keys
+        for (int i = 0; i < 3; i++) {
+            assertEquals(404, platform.get(platform.tenantUrl("acme", ME), globexToken).statusCode());
+            assertEquals(404, platform.get(platform.tenantUrl("globex", ME), acmeToken).statusCode());
+        }
     }
 
     @Test

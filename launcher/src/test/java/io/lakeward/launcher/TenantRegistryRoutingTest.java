@@ -37,10 +37,20 @@ class TenantRegistryRoutingTest {
         assertEquals(200, landing.statusCode());
         assertTrue(landing.body().contains("Initech " + id.value()));
 
-        // its identity provider is down: its API answers 503, never 401 and never another tenant's data
-        HttpResponse<String> api = platform.get(platform.tenantUrl(id.value(), "/api/2.0/preview/scim/v2/Me"), platform.serviceAccountToken("acme"));
+        // a token naming its issuer cannot be checked while that issuer is down: 503, never 401 and never an allow
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("k1").generate();
+        com.nimbusds.jwt.SignedJWT token = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.RS256).type(com.nimbusds.jose.JOSEObjectType.JWT).keyID("k1").build(),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(externalIssuer.toString()).subject("someone").audience("lakeward-gateway")
+                        .claim("typ", "Bearer").claim("azp", "corp-app").issueTime(new java.util.Date())
+                        .expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000)).build());
+        token.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+        HttpResponse<String> api = platform.get(platform.tenantUrl(id.value(), "/api/2.0/preview/scim/v2/Me"), token.serialize());
         assertEquals(503, api.statusCode(), api.body());
         assertEquals("TEMPORARILY_UNAVAILABLE", JSON.readTree(api.body()).get("error_code").asText());
+        // another tenant's valid token is still not this tenant's: 404, and it costs no key fetch here
+        HttpResponse<String> foreign = platform.get(platform.tenantUrl(id.value(), "/api/2.0/preview/scim/v2/Me"), platform.serviceAccountToken("acme"));
+        assertEquals(404, foreign.statusCode(), foreign.body());
         // and the platform stays ready for everyone else
         URI ready = platform.platform.services().readinessEndpoints().get("gateway");
         assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode());

@@ -74,37 +74,42 @@ public final class AccessTokenVerifier {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw LakewardException.unauthenticated();
         }
+        // The claimed issuer only chooses whose keys to check the token with; the check itself
+        // requires that exact issuer again. A token is never checked against another tenant's
+        // keys, so a foreign token costs no key fetch at this tenant's issuer.
+        String claimedIssuer;
         try {
-            return principal(tenant, processorFor(tenant).process(token, null));
+            claimedIssuer = JWTParser.parse(token).getJWTClaimsSet().getIssuer();
+        } catch (ParseException e) {
+            throw LakewardException.unauthenticated();
+        }
+        if (tenant.issuer().toString().equals(claimedIssuer)) {
+            return principal(tenant, process(tenant, token));
+        }
+        Optional<Tenant> other = tenants.byIssuer(claimedIssuer);
+        if (other.isPresent()) {
+            process(other.get(), token);
+            LOG.info("a valid token of another tenant was presented at {}", tenant.hostName());
+            throw new LakewardException(ErrorCode.RESOURCE_DOES_NOT_EXIST, "no workspace at this address");
+        }
+        LOG.debug("access token of an unknown issuer refused at {}", tenant.hostName());
+        throw LakewardException.unauthenticated();
+    }
+
+    /** The verified claims; 401 for any invalid token, 503 when the issuer's keys cannot be had. */
+    private JWTClaimsSet process(Tenant tenant, String token) {
+        try {
+            return processorFor(tenant).process(token, null);
         } catch (com.nimbusds.jose.KeySourceException e) {
             // the issuer's keys cannot be fetched and none are cached: not the caller's fault
             LOG.warn("cannot fetch the signing keys of {}: {}", tenant.issuer(), e.toString());
             throw LakewardException.unavailable("the identity provider is unavailable", e);
         } catch (ParseException | BadJOSEException | com.nimbusds.jose.JOSEException e) {
-            if (isValidForAnotherTenant(tenant, token)) {
-                LOG.info("a valid token of another tenant was presented at {}", tenant.hostName());
-                throw new LakewardException(ErrorCode.RESOURCE_DOES_NOT_EXIST, "no workspace at this address");
-            }
-            LOG.debug("access token refused at {}: {}", tenant.hostName(), e.getMessage());
+            LOG.debug("access token refused for {}: {}", tenant.hostName(), e.getMessage());
             throw LakewardException.unauthenticated();
         } catch (RuntimeException e) {
-            // e.g. the issuer's keys cannot be fetched and none are cached: not the caller's fault
             LOG.warn("cannot verify tokens for {}: {}", tenant.hostName(), e.toString());
             throw LakewardException.unavailable("the identity provider is unavailable", e);
-        }
-    }
-
-    private boolean isValidForAnotherTenant(Tenant tenant, String token) {
-        try {
-            String claimedIssuer = JWTParser.parse(token).getJWTClaimsSet().getIssuer();
-            Optional<Tenant> other = tenants.byIssuer(claimedIssuer);
-            if (other.isEmpty() || other.get().id().equals(tenant.id())) {
-                return false;
-            }
-            processorFor(other.get()).process(token, null);
-            return true;
-        } catch (ParseException | BadJOSEException | com.nimbusds.jose.JOSEException | RuntimeException e) {
-            return false;
         }
     }
 
@@ -142,7 +147,15 @@ public final class AccessTokenVerifier {
         }
     }
 
-    private static Principal principal(Tenant tenant, JWTClaimsSet claims) throws ParseException {
+    private static Principal principal(Tenant tenant, JWTClaimsSet claims) {
+        try {
+            return principalOf(tenant, claims);
+        } catch (ParseException e) {
+            throw LakewardException.unauthenticated();
+        }
+    }
+
+    private static Principal principalOf(Tenant tenant, JWTClaimsSet claims) throws ParseException {
         String username = Optional.ofNullable(claims.getStringClaim("preferred_username")).orElse(claims.getSubject());
         boolean service = username.startsWith("service-account-");
         List<String> roles = new ArrayList<>();
