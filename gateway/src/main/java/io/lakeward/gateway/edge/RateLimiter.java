@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Token buckets by key (a tenant, or a tenant's principal): {@code ratePerSecond} tokens refill
@@ -18,7 +19,7 @@ public final class RateLimiter {
     private final double burst;
     private final Clock clock;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private int untilSweep = SWEEP_EVERY;
+    private final AtomicInteger requestsSinceSweep = new AtomicInteger();
 
     public RateLimiter(double ratePerSecond, int burst, Clock clock) {
         if (ratePerSecond <= 0 || burst < 1) {
@@ -51,11 +52,9 @@ public final class RateLimiter {
     }
 
     private void sweepOccasionally(long now) {
-        synchronized (this) {
-            if (--untilSweep > 0) {
-                return;
-            }
-            untilSweep = SWEEP_EVERY;
+        // one atomic increment per request; no lock shared by every request on the hot path
+        if (requestsSinceSweep.incrementAndGet() % SWEEP_EVERY != 0) {
+            return;
         }
         long idle = IDLE_EVICTION.toNanos();
         buckets.entrySet().removeIf(entry -> now - entry.getValue().updated > idle);
