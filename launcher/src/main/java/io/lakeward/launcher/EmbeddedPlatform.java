@@ -12,6 +12,7 @@ import io.lakeward.infra.keycloak.KeycloakServer;
 import io.lakeward.infra.keycloak.ProvisionedRealm;
 import io.lakeward.infra.keycloak.RealmProvisioner;
 import io.lakeward.infra.keycloak.TenantRealmSpec;
+import io.lakeward.keyvault.Keyvault;
 import io.lakeward.keyvault.tls.DevCertificateAuthority;
 import io.lakeward.keyvault.tls.ServerCertificate;
 import io.lakeward.metastore.MetadataDatabase;
@@ -46,16 +47,20 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
 
     private final KeycloakServer keycloak;
+    private final Keyvault keyvault;
     private final MetadataDatabase database;
     private final TenantRegistry registry;
     private final AuditOutbox gatewayAuditOutbox;
+    private final List<AuditOutbox> serviceAuditOutboxes;
     private final PlatformServices services;
     private final Path pidFile;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private EmbeddedPlatform(KeycloakServer keycloak, MetadataDatabase database, TenantRegistry registry, AuditOutbox gatewayAuditOutbox,
-                             PlatformServices services, Path pidFile) {
+    private EmbeddedPlatform(KeycloakServer keycloak, Keyvault keyvault, MetadataDatabase database, TenantRegistry registry,
+                             AuditOutbox gatewayAuditOutbox, List<AuditOutbox> serviceAuditOutboxes, PlatformServices services, Path pidFile) {
         this.keycloak = keycloak;
+        this.keyvault = keyvault;
+        this.serviceAuditOutboxes = List.copyOf(serviceAuditOutboxes);
         this.database = database;
         this.registry = registry;
         this.gatewayAuditOutbox = gatewayAuditOutbox;
@@ -66,7 +71,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     public static EmbeddedPlatform start(PlatformConfig config, PrintStream out) throws Exception {
         Instant began = Instant.now();
         StateDirectory state = config.state();
-        Progress progress = new Progress(out, 6);
+        Progress progress = new Progress(out, 7);
         Files.createDirectories(state.run());
         // recorded first, so that `down` also stops a start that hangs or fails half-way
         Path pidFile = state.run().resolve("platform.pid");
@@ -79,11 +84,20 @@ public final class EmbeddedPlatform implements AutoCloseable {
             HostsFile.write(config.hostsFile(), hostNames(config));
             return authority;
         });
+        // before anything else starts: a wrong master key or a damaged keystore stops the start here
+        Keyvault keyvault;
+        try {
+            keyvault = progress.step("keyvault (master key and tenant keystore)", () -> Keyvault.open(config.keyvault(), java.time.Clock.systemUTC()));
+        } catch (Exception | Error e) {
+            Files.deleteIfExists(pidFile);
+            throw e;
+        }
 
         KeycloakServer keycloak = progress.step("Keycloak (identity provider)", () -> startKeycloak(config, ca));
         MetadataDatabase database = null;
         TenantRegistry registry = null;
         AuditOutbox auditOutbox = null;
+        List<AuditOutbox> serviceOutboxes = new ArrayList<>();
         PlatformServices services = null;
         try {
             database = progress.step("metadata database (" + config.metastore().mode().name().toLowerCase(java.util.Locale.ROOT) + " PostgreSQL)",
@@ -91,8 +105,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
             TenantRegistry tenants = TenantRegistry.start(new JdbcTenantRegistryStore(database.transactions()),
                     config.metastore().tenantReloadInterval());
             registry = tenants;
+            requireTenantKeys(tenants, keyvault);
             List<ProvisionedRealm> realms = progress.step("tenant realms " + config.demoTenants().stream().map(t -> t.id().value()).toList(),
-                    () -> provisionRealms(config, keycloak, tenants));
+                    () -> provisionRealms(config, keycloak, tenants, keyvault));
 
             InternalServiceKeys keys = InternalServiceKeys.loadOrCreate(state.secrets().resolve("internal-keys.properties"),
                     PlatformServices.INTERNAL_SERVICES);
@@ -100,15 +115,20 @@ public final class EmbeddedPlatform implements AutoCloseable {
             // opened before the services that append to it, closed after them
             auditOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("gateway")));
             AuditOutbox gatewayOutbox = auditOutbox;
+            AuditOutbox keyvaultOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("keyvault")));
+            serviceOutboxes.add(keyvaultOutbox);
+            AuditOutbox workspaceOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("workspace-service")));
+            serviceOutboxes.add(workspaceOutbox);
+            PlatformServices.Backends backends = new PlatformServices.Backends(keyvault, metadata.transactions(), keyvaultOutbox, workspaceOutbox);
             services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
-                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, config.startTimeout()));
+                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, backends, config.startTimeout()));
             PlatformServices started = services;
             progress.step("readiness checks", () -> {
                 awaitReady(started.readinessEndpoints(), config.startTimeout());
                 return null;
             });
             printBanner(out, config, started, realms, state, Duration.between(began, Instant.now()));
-            return new EmbeddedPlatform(keycloak, database, registry, auditOutbox, services, pidFile);
+            return new EmbeddedPlatform(keycloak, keyvault, database, registry, auditOutbox, serviceOutboxes, services, pidFile);
         } catch (Exception | Error e) {
             // whatever failed, nothing this start began keeps running
             if (services != null) {
@@ -117,6 +137,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
             if (auditOutbox != null) {
                 auditOutbox.close();
             }
+            serviceOutboxes.forEach(AuditOutbox::close);
             if (registry != null) {
                 registry.close();
             }
@@ -155,8 +176,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
      * Makes sure every demo tenant has its realm in Keycloak and its entry in the tenant registry,
      * the registry being what the gateway maps hosts from.
      */
-    private static List<ProvisionedRealm> provisionRealms(PlatformConfig config, KeycloakServer keycloak, TenantRegistry registry)
-            throws Exception {
+    private static List<ProvisionedRealm> provisionRealms(PlatformConfig config, KeycloakServer keycloak, TenantRegistry registry,
+                                                          Keyvault keyvault) throws Exception {
         RealmProvisioner provisioner = keycloak.provisioner();
         provisioner.ensurePlatformRealm(config.state().secrets());
         List<ProvisionedRealm> realms = new ArrayList<>();
@@ -167,7 +188,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
                     config.state().secrets());
             Optional<TenantRecord> registered = registry.get(demo.id());
             if (registered.isEmpty()) {
-                registry.register(new NewTenant(demo.id(), demo.displayName(), host, realm.issuer(), "tenant-kek/" + demo.id().value()));
+                // the key first: a registered tenant without a key would stop every later start
+                keyvault.ensureTenantKey(demo.id());
+                registry.register(new NewTenant(demo.id(), demo.displayName(), host, realm.issuer(), keyReference(demo.id())));
             } else if (!registered.get().tenant().issuer().equals(realm.issuer()) || !registered.get().tenant().hostName().equals(host)) {
                 throw new IllegalStateException("tenant " + demo.id() + " is registered with host " + registered.get().tenant().hostName()
                         + " and issuer " + registered.get().tenant().issuer() + ", but this start serves " + host + " and " + realm.issuer()
@@ -176,6 +199,30 @@ public final class EmbeddedPlatform implements AutoCloseable {
             realms.add(realm);
         }
         return realms;
+    }
+
+    /** The registry's key reference of a tenant: names its key-encryption key in the keyvault, never key material. */
+    static String keyReference(TenantId tenant) {
+        return "tenant-kek/" + tenant.value();
+    }
+
+    /**
+     * Every tenant the registry serves must have its key-encryption key in the keystore. One
+     * without means the keystore was replaced (for instance by an empty one after the file was
+     * lost): the platform refuses to start rather than serve tenants whose data it cannot decrypt,
+     * or encrypt new data under keys that are not the tenant's.
+     */
+    static void requireTenantKeys(TenantRegistry registry, Keyvault keyvault) {
+        List<String> missing = registry.list().stream()
+                .filter(record -> record.tenant().status() != io.lakeward.common.tenant.TenantStatus.DELETED)
+                .map(record -> record.tenant().id())
+                .filter(id -> !keyvault.hasTenantKey(id))
+                .map(TenantId::value)
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("the tenant keystore " + "holds no key-encryption key for registered tenant(s) " + missing
+                    + ": the keystore file was replaced or lost; restore it (and its master key) from backup. The platform does not start");
+        }
     }
 
     static List<String> hostNames(PlatformConfig config) {
@@ -244,6 +291,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return registry;
     }
 
+    /** The keyvault of this platform: tenant keys, envelope encryption, scoped tokens. */
+    public Keyvault keyvault() {
+        return keyvault;
+    }
+
     /** The gateway's audit outbox, for tests that check what was audited. */
     AuditOutbox gatewayAuditOutbox() {
         return gatewayAuditOutbox;
@@ -258,6 +310,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         LOG.info("stopping the platform");
         services.close();
         gatewayAuditOutbox.close();
+        serviceAuditOutboxes.forEach(AuditOutbox::close);
         registry.close();
         database.close();
         keycloak.close();

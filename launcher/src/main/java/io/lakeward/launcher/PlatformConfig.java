@@ -6,6 +6,7 @@ import io.lakeward.common.config.ConfigSource;
 import io.lakeward.common.id.TenantId;
 import io.lakeward.compute.ComputeConfig;
 import io.lakeward.gateway.GatewayConfig;
+import io.lakeward.keyvault.KeyvaultConfig;
 import io.lakeward.metastore.MetastoreConfig;
 import io.lakeward.workspace.WorkspaceConfig;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ public record PlatformConfig(
         GatewayConfig gateway,
         WorkspaceConfig workspace,
         ComputeConfig compute,
-        AuditConfig audit) {
+        AuditConfig audit,
+        KeyvaultConfig keyvault) {
 
     private static final Pattern DOMAIN = Pattern.compile("(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
 
@@ -76,7 +78,8 @@ public record PlatformConfig(
         // this JVM resolves the platform's names through the file named at its start, if any
         Path hostsFile = Optional.ofNullable(System.getProperty("jdk.net.hosts.file")).map(Path::of).orElse(layout.hostsFile());
         PlatformConfig config = new PlatformConfig(state, hostsFile.toAbsolutePath(), baseDomain, keycloakPort, keycloakManagementPort, startTimeout, demoTenants,
-                MetastoreConfig.from(source, problems, state), gateway, WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems));
+                MetastoreConfig.from(source, problems, state), gateway, WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems),
+                KeyvaultConfig.from(source, problems, state));
         config.checkPortsDistinct(problems);
         problems.throwIfAny();
         return config;
@@ -84,7 +87,7 @@ public record PlatformConfig(
 
     private void checkPortsDistinct(ConfigProblems problems) {
         List<Integer> ports = List.of(keycloakPort, keycloakManagementPort, gateway.port(), gateway.managementPort(),
-                workspace.port(), compute.port(), audit.port());
+                workspace.port(), compute.port(), audit.port(), keyvault.port());
         if (ports.stream().filter(port -> port != 0).distinct().count() != ports.stream().filter(port -> port != 0).count()) {
             problems.add("ports", "keycloak, gateway and service ports must all differ (0 picks a free one): " + ports);
         }

@@ -8,6 +8,9 @@ import io.lakeward.common.identity.InternalServiceKeys;
 import io.lakeward.common.tenant.TenantDirectory;
 import io.lakeward.compute.ComputeVerticle;
 import io.lakeward.gateway.GatewayVerticle;
+import io.lakeward.keyvault.Keyvault;
+import io.lakeward.keyvault.api.KeyvaultVerticle;
+import io.lakeward.metastore.Transactions;
 import io.lakeward.service.ReadinessCheck;
 import io.lakeward.workspace.WorkspaceVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -40,10 +43,21 @@ public final class PlatformServices implements AutoCloseable {
     private final WorkspaceVerticle workspace;
     private final ComputeVerticle compute;
     private final AuditVerticle audit;
+    private final KeyvaultVerticle keyvault;
     private final Map<String, URI> upstreams;
 
+    /**
+     * What the services keep their data with, opened by the composition root before them.
+     *
+     * @param keyvaultAudit the keyvault API's audit outbox
+     * @param workspaceAudit the workspace-service's audit outbox (secret access)
+     */
+    public record Backends(Keyvault keyvault, Transactions metadata, AuditOutbox keyvaultAudit, AuditOutbox workspaceAudit) {
+    }
+
     private PlatformServices(Vertx vertx, GatewayVerticle gateway, WorkspaceVerticle workspace, ComputeVerticle compute, AuditVerticle audit,
-                             Map<String, URI> upstreams) {
+                             KeyvaultVerticle keyvault, Map<String, URI> upstreams) {
+        this.keyvault = keyvault;
         this.vertx = vertx;
         this.gateway = gateway;
         this.workspace = workspace;
@@ -58,7 +72,8 @@ public final class PlatformServices implements AutoCloseable {
     static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(30);
 
     public static PlatformServices start(PlatformConfig config, TenantDirectory tenants, InternalServiceKeys keys,
-                                         List<ReadinessCheck> workspaceChecks, AuditOutbox gatewayAuditOutbox, Duration timeout)
+                                         List<ReadinessCheck> workspaceChecks, AuditOutbox gatewayAuditOutbox, Backends backends,
+                                         Duration timeout)
             throws Exception {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.builder()
@@ -78,9 +93,10 @@ public final class PlatformServices implements AutoCloseable {
                 new InternalIdentityVerifier("compute", keys.keyOf("compute"), clock));
         AuditVerticle audit = new AuditVerticle(config.audit(), List.of(), metrics,
                 new InternalIdentityVerifier("audit", keys.keyOf("audit"), clock));
+        KeyvaultVerticle keyvault = new KeyvaultVerticle(backends.keyvault(), backends.keyvaultAudit(), config.keyvault().port(), metrics);
         try {
             // internal services first: the gateway is the door, opened last, once it knows where they listen
-            for (var verticle : List.of(workspace, compute, audit)) {
+            for (var verticle : List.of(keyvault, workspace, compute, audit)) {
                 vertx.deployVerticle(verticle).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
             Map<String, URI> upstreams = Map.of(
@@ -90,7 +106,7 @@ public final class PlatformServices implements AutoCloseable {
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), tenants, metrics, upstreams,
                     new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock), gatewayAuditOutbox);
             vertx.deployVerticle(gateway).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new PlatformServices(vertx, gateway, workspace, compute, audit, upstreams);
+            return new PlatformServices(vertx, gateway, workspace, compute, audit, keyvault, upstreams);
         } catch (Exception e) {
             vertx.close().await(30, TimeUnit.SECONDS);
             throw e;
@@ -108,7 +124,13 @@ public final class PlatformServices implements AutoCloseable {
         endpoints.put("workspace-service", URI.create("http://127.0.0.1:" + workspace.port() + "/health/ready"));
         endpoints.put("compute", URI.create("http://127.0.0.1:" + compute.port() + "/health/ready"));
         endpoints.put("audit", URI.create("http://127.0.0.1:" + audit.port() + "/health/ready"));
+        endpoints.put("keyvault", URI.create("http://127.0.0.1:" + keyvault.port() + "/health/ready"));
         return endpoints;
+    }
+
+    /** The keyvault's wrap/unwrap API on loopback, for processes outside this JVM (cluster drivers). */
+    public URI keyvaultEndpoint() {
+        return URI.create("http://127.0.0.1:" + keyvault.port());
     }
 
     /** Base URLs of the internal services on loopback, by service name. */

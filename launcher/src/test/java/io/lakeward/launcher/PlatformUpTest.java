@@ -34,7 +34,7 @@ class PlatformUpTest {
     @Test
     void everyReadinessCheckIsGreen() throws Exception {
         Map<String, URI> endpoints = platform.platform.services().readinessEndpoints();
-        assertEquals(List.of("gateway", "workspace-service", "compute", "audit"), List.copyOf(endpoints.keySet()));
+        assertEquals(List.of("gateway", "workspace-service", "compute", "audit", "keyvault"), List.copyOf(endpoints.keySet()));
         for (var endpoint : endpoints.entrySet()) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.getValue()).build(),
                     HttpResponse.BodyHandlers.ofString());

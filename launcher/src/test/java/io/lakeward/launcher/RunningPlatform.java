@@ -83,6 +83,7 @@ final class RunningPlatform {
         settings.put("workspace.port", "0");
         settings.put("compute.port", "0");
         settings.put("audit.port", "0");
+        settings.put("keyvault.port", "0");
         return settings;
     }
 
