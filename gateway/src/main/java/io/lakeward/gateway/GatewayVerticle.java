@@ -145,7 +145,19 @@ public final class GatewayVerticle extends VerticleBase {
     static List<GatewayRoute> routes(UpstreamProxy proxy, RequestAudit audit) {
         return List.of(
                 new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, LandingPage.handler(audit)),
-                new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, proxy.to("workspace-service")));
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, proxy.to("workspace-service")),
+                // secrets (Databricks secrets API 2.0); values are answered only to cluster code, never to a token the gateway verified
+                new GatewayRoute(HttpMethod.POST, "/api/2.0/secrets/scopes/create", "secret_scope.create", true, proxy.to("workspace-service")),
+                new GatewayRoute(HttpMethod.POST, "/api/2.0/secrets/scopes/delete", "secret_scope.delete", true, proxy.to("workspace-service")),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/secrets/scopes/list", "secret_scope.list", true, proxy.to("workspace-service")),
+                new GatewayRoute(HttpMethod.POST, "/api/2.0/secrets/put", "secret.put", true, proxy.to("workspace-service")),
+                new GatewayRoute(HttpMethod.POST, "/api/2.0/secrets/delete", "secret.delete", true, proxy.to("workspace-service")),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/secrets/list", "secret.list", true, proxy.to("workspace-service")),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/secrets/get", "secret.get", true, proxy.to("workspace-service")),
+                new GatewayRoute(HttpMethod.POST, "/api/2.0/secrets/acls/put", "secret_acl.put", true, proxy.to("workspace-service")),
+                new GatewayRoute(HttpMethod.POST, "/api/2.0/secrets/acls/delete", "secret_acl.delete", true, proxy.to("workspace-service")),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/secrets/acls/get", "secret_acl.get", true, proxy.to("workspace-service")),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/secrets/acls/list", "secret_acl.list", true, proxy.to("workspace-service")));
     }
 
     private javax.net.ssl.SSLSocketFactory sslSocketFactory() {

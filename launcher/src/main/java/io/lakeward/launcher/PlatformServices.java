@@ -11,6 +11,9 @@ import io.lakeward.gateway.GatewayVerticle;
 import io.lakeward.keyvault.Keyvault;
 import io.lakeward.keyvault.api.KeyvaultVerticle;
 import io.lakeward.metastore.Transactions;
+import io.lakeward.metastore.secret.JdbcSecretStore;
+import io.lakeward.workspace.secret.SecretLimits;
+import io.lakeward.workspace.secret.SecretService;
 import io.lakeward.service.ReadinessCheck;
 import io.lakeward.workspace.WorkspaceVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -87,8 +90,9 @@ public final class PlatformServices implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(metrics))
                 .build();
         Clock clock = Clock.systemUTC();
+        SecretService secrets = new SecretService(new JdbcSecretStore(backends.metadata()), backends.keyvault().cipher(), SecretLimits.DATABRICKS);
         WorkspaceVerticle workspace = new WorkspaceVerticle(config.workspace(), workspaceChecks, metrics,
-                new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock));
+                new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock), secrets, backends.workspaceAudit());
         ComputeVerticle compute = new ComputeVerticle(config.compute(), List.of(), metrics,
                 new InternalIdentityVerifier("compute", keys.keyOf("compute"), clock));
         AuditVerticle audit = new AuditVerticle(config.audit(), List.of(), metrics,

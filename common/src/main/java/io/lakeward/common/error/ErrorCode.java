@@ -16,6 +16,10 @@ public enum ErrorCode {
     RESOURCE_CONFLICT(409),
     REQUEST_LIMIT_EXCEEDED(429),
     RESOURCE_EXHAUSTED(429),
+    /** The tenant has as many secret scopes as it may (Databricks secrets API). */
+    MAX_SECRET_SCOPES_EXCEEDED(400),
+    /** The scope holds as many secrets as it may (Databricks secrets API). */
+    MAX_SECRETS_PER_SCOPE_EXCEEDED(400),
     REQUEST_ENTITY_TOO_LARGE(413),
     REQUEST_HEADER_FIELDS_TOO_LARGE(431),
     INTERNAL_ERROR(500),

@@ -31,9 +31,14 @@ public record Principal(
         groups = List.copyOf(groups);
     }
 
-    /** Users sign in; services hold client credentials. */
+    /**
+     * Users sign in; services hold client credentials; cluster code runs in a tenant's cluster
+     * driver (subject: the cluster id, name: the user the code runs for) and is vouched for by the
+     * compute service, never by the gateway.
+     */
     public enum PrincipalType {
         USER,
-        SERVICE
+        SERVICE,
+        CLUSTER
     }
 }
