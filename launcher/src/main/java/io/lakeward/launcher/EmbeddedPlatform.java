@@ -296,6 +296,25 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return keyvault;
     }
 
+    /**
+     * Deletes a tenant (crypto-shredding, see {@link TenantDeletion}): its host answers 404, its
+     * keyvault tokens stop working, and its key-encryption keys are destroyed.
+     */
+    public TenantDeletion.Result deleteTenant(TenantId tenant) throws Exception {
+        // the keyvault's outbox (opened first): key destruction is a key event, kept under platform-held keys
+        return new TenantDeletion(registry, keyvault, serviceAuditOutboxes.get(0)).delete(tenant, "operator");
+    }
+
+    /** The keyvault's audit outbox (key use, tenant deletion), for tests that check what was audited. */
+    AuditOutbox keyvaultAuditOutbox() {
+        return serviceAuditOutboxes.get(0);
+    }
+
+    /** The metadata database, for tests that look at what is stored. */
+    MetadataDatabase database() {
+        return database;
+    }
+
     /** The gateway's audit outbox, for tests that check what was audited. */
     AuditOutbox gatewayAuditOutbox() {
         return gatewayAuditOutbox;
