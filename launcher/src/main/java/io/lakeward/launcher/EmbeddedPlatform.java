@@ -14,6 +14,7 @@ import io.lakeward.infra.keycloak.RealmProvisioner;
 import io.lakeward.infra.keycloak.TenantRealmSpec;
 import io.lakeward.keyvault.Keyvault;
 import io.lakeward.keyvault.tls.DevCertificateAuthority;
+import io.lakeward.keyvault.tls.ProvidedCertificate;
 import io.lakeward.keyvault.tls.ServerCertificate;
 import io.lakeward.metastore.MetadataDatabase;
 import io.lakeward.metastore.tenant.JdbcTenantRegistryStore;
@@ -78,8 +79,14 @@ public final class EmbeddedPlatform implements AutoCloseable {
         Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
 
         DevCertificateAuthority ca = progress.step("development CA and certificates", () -> {
-            DevCertificateAuthority authority = DevCertificateAuthority.loadOrCreate(state.ca());
-            authority.issueServerCertificate("gateway", List.of(config.baseDomain(), "*." + config.baseDomain()));
+            DevCertificateAuthority authority = DevCertificateAuthority.loadOrCreate(state.ca(), config.certificateRenewBefore());
+            List<String> gatewayNames = List.of(config.baseDomain(), "*." + config.baseDomain());
+            if (config.providedGatewayCertificate()) {
+                ProvidedCertificate.check(config.gateway().certificatePem(), config.gateway().privateKeyPem(), gatewayNames,
+                        config.certificateRenewBefore(), java.time.Clock.systemUTC());
+            } else {
+                authority.issueServerCertificate("gateway", gatewayNames);
+            }
             authority.issueServerCertificate("keycloak", List.of(config.identityProviderHost()));
             HostsFile.write(config.hostsFile(), hostNames(config));
             return authority;

@@ -34,7 +34,9 @@ public record PlatformConfig(
         WorkspaceConfig workspace,
         ComputeConfig compute,
         AuditConfig audit,
-        KeyvaultConfig keyvault) {
+        KeyvaultConfig keyvault,
+        Duration certificateRenewBefore,
+        boolean providedGatewayCertificate) {
 
     private static final Pattern DOMAIN = Pattern.compile("(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
 
@@ -72,14 +74,27 @@ public record PlatformConfig(
         Duration startTimeout = source.duration("platform.start-timeout", Duration.ofMinutes(3), problems);
         List<DemoTenant> demoTenants = demoTenants(source.string("platform.demo-tenants", "acme=Acme Corporation,globex=Globex Corporation"), problems);
         StateDirectory layout = new StateDirectory(state);
+        // production certificates come from files the operator renews; otherwise the development CA issues them
+        Optional<Path> certificateFile = source.raw("gateway.tls.certificate-file").map(Path::of);
+        Optional<Path> keyFile = source.raw("gateway.tls.private-key-file").map(Path::of);
+        if (certificateFile.isPresent() != keyFile.isPresent()) {
+            problems.add("gateway.tls.certificate-file", "give both gateway.tls.certificate-file and gateway.tls.private-key-file, or neither");
+        }
+        boolean provided = certificateFile.isPresent() && keyFile.isPresent();
+        Duration renewBefore = source.duration("keyvault.tls.renew-before", Duration.ofDays(30), problems);
+        if (renewBefore.compareTo(Duration.ofDays(89)) > 0) {
+            problems.add("keyvault.tls.renew-before", "must be shorter than the 90-day validity of development certificates");
+            renewBefore = Duration.ofDays(30);
+        }
         GatewayConfig gateway = GatewayConfig.from(source, problems, baseDomain,
-                layout.certificate("gateway"), layout.privateKey("gateway"), layout.caCertificate(),
+                provided ? certificateFile.get().toAbsolutePath() : layout.certificate("gateway"),
+                provided ? keyFile.get().toAbsolutePath() : layout.privateKey("gateway"), layout.caCertificate(),
                 "https://auth." + baseDomain + ":" + keycloakPort + "/realms/");
         // this JVM resolves the platform's names through the file named at its start, if any
         Path hostsFile = Optional.ofNullable(System.getProperty("jdk.net.hosts.file")).map(Path::of).orElse(layout.hostsFile());
         PlatformConfig config = new PlatformConfig(state, hostsFile.toAbsolutePath(), baseDomain, keycloakPort, keycloakManagementPort, startTimeout, demoTenants,
                 MetastoreConfig.from(source, problems, state), gateway, WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems),
-                KeyvaultConfig.from(source, problems, state));
+                KeyvaultConfig.from(source, problems, state), renewBefore, provided);
         config.checkPortsDistinct(problems);
         problems.throwIfAny();
         return config;

@@ -67,12 +67,16 @@ import org.slf4j.LoggerFactory;
  * {@code truststore.p12} (public; its password {@value #TRUSTSTORE_PASSWORD} only guards the
  * file's integrity, as a truststore holds no secret), and per issued name {@code <name>.pem}
  * (chain) and {@code <name>-key.pem} (owner-only). A server certificate is issued again when it
- * comes within {@link #RENEW_BEFORE} of its end or when the requested names change.
+ * comes within its renewal window (default {@link #RENEW_BEFORE}, {@code keyvault.tls.renew-before})
+ * of its end, or when the requested names change. A running listener keeps the certificate it
+ * started with: the renewal happens at start, so a platform restarted within the window serves the
+ * new one.
  */
 public final class DevCertificateAuthority {
     public static final String TRUSTSTORE_PASSWORD = "lakeward-truststore";
     static final int CA_VALIDITY_DAYS = 3650;
-    static final Duration SERVER_VALIDITY = Duration.ofDays(90);
+    static final int SERVER_VALIDITY_DAYS = 90;
+    static final Duration SERVER_VALIDITY = Duration.ofDays(SERVER_VALIDITY_DAYS);
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(DevCertificateAuthority.class);
@@ -85,8 +89,10 @@ public final class DevCertificateAuthority {
     private final X509Certificate caCertificate;
     private final PrivateKey caKey;
     private final Clock clock;
+    private final Duration renewBefore;
 
-    private DevCertificateAuthority(Path directory, X509Certificate caCertificate, PrivateKey caKey, Clock clock) {
+    private DevCertificateAuthority(Path directory, X509Certificate caCertificate, PrivateKey caKey, Clock clock, Duration renewBefore) {
+        this.renewBefore = renewBefore;
         this.directory = directory;
         this.caCertificate = caCertificate;
         this.caKey = caKey;
@@ -95,10 +101,25 @@ public final class DevCertificateAuthority {
 
     /** Loads the CA kept in {@code directory}, creating it (and the directory, owner-only) on first use. */
     public static DevCertificateAuthority loadOrCreate(Path directory) throws IOException {
-        return loadOrCreate(directory, Clock.systemUTC());
+        return loadOrCreate(directory, Clock.systemUTC(), RENEW_BEFORE);
+    }
+
+    /**
+     * Like {@link #loadOrCreate(Path)}, renewing server certificates that end within {@code renewBefore}
+     * (shorter than their {@value #SERVER_VALIDITY_DAYS}-day validity).
+     */
+    public static DevCertificateAuthority loadOrCreate(Path directory, Duration renewBefore) throws IOException {
+        return loadOrCreate(directory, Clock.systemUTC(), renewBefore);
     }
 
     static DevCertificateAuthority loadOrCreate(Path directory, Clock clock) throws IOException {
+        return loadOrCreate(directory, clock, RENEW_BEFORE);
+    }
+
+    static DevCertificateAuthority loadOrCreate(Path directory, Clock clock, Duration renewBefore) throws IOException {
+        if (renewBefore.isNegative() || renewBefore.compareTo(SERVER_VALIDITY) >= 0) {
+            throw new IllegalArgumentException("the renewal window must be shorter than the certificates' validity");
+        }
         createOwnerOnlyDirectory(directory);
         Path certificateFile = directory.resolve("ca.pem");
         Path keyFile = directory.resolve("ca-key.pem");
@@ -107,7 +128,7 @@ public final class DevCertificateAuthority {
         }
         X509Certificate certificate = readCertificates(certificateFile).get(0);
         PrivateKey key = readPrivateKey(keyFile);
-        DevCertificateAuthority ca = new DevCertificateAuthority(directory, certificate, key, clock);
+        DevCertificateAuthority ca = new DevCertificateAuthority(directory, certificate, key, clock, renewBefore);
         if (!Files.exists(ca.truststore())) {
             ca.writeTruststore();
         }
@@ -171,7 +192,7 @@ public final class DevCertificateAuthority {
     }
 
     private boolean stillGood(X509Certificate certificate, List<String> dnsNames) {
-        Instant renewAt = certificate.getNotAfter().toInstant().minus(RENEW_BEFORE);
+        Instant renewAt = certificate.getNotAfter().toInstant().minus(renewBefore);
         if (clock.instant().isAfter(renewAt) || !certificate.getIssuerX500Principal().equals(caCertificate.getSubjectX500Principal())) {
             return false;
         }
@@ -302,7 +323,7 @@ public final class DevCertificateAuthority {
         return certificates;
     }
 
-    private static PrivateKey readPrivateKey(Path file) throws IOException {
+    static PrivateKey readPrivateKey(Path file) throws IOException {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
             Object item = parser.readObject();
             if (item instanceof PrivateKeyInfo info) {

@@ -97,6 +97,46 @@ class DevCertificateAuthorityTest {
     }
 
     @Test
+    void theRenewalWindowIsConfigurable() throws Exception {
+        DevCertificateAuthority ca = DevCertificateAuthority.loadOrCreate(state.resolve("ca"));
+        X509Certificate issued = ca.issueServerCertificate("gateway", GATEWAY_NAMES).certificate();
+        Clock elevenDaysOn = Clock.fixed(Instant.now().plus(Duration.ofDays(11)), ZoneOffset.UTC);
+        // 79 days left: inside an 80-day window, outside the default 30-day one
+        assertEquals(issued, DevCertificateAuthority.loadOrCreate(state.resolve("ca"), elevenDaysOn, Duration.ofDays(30))
+                .issueServerCertificate("gateway", GATEWAY_NAMES).certificate());
+        X509Certificate renewed = DevCertificateAuthority.loadOrCreate(state.resolve("ca"), elevenDaysOn, Duration.ofDays(80))
+                .issueServerCertificate("gateway", GATEWAY_NAMES).certificate();
+        assertNotEquals(issued, renewed);
+        assertThrows(IllegalArgumentException.class, () -> DevCertificateAuthority.loadOrCreate(state.resolve("ca"), Duration.ofDays(90)));
+    }
+
+    @Test
+    void providedCertificatesAreCheckedBeforeUse() throws Exception {
+        DevCertificateAuthority ca = DevCertificateAuthority.loadOrCreate(state.resolve("ca"));
+        ServerCertificate gateway = ca.issueServerCertificate("gateway", GATEWAY_NAMES);
+        ServerCertificate other = ca.issueServerCertificate("other", GATEWAY_NAMES);
+        Clock now = Clock.systemUTC();
+        ProvidedCertificate.check(gateway.certificatePem(), gateway.privateKeyPem(), List.of("lakeward.localhost", "*.lakeward.localhost"),
+                Duration.ofDays(30), now);
+        ProvidedCertificate.check(gateway.certificatePem(), gateway.privateKeyPem(), List.of("acme.lakeward.localhost"), Duration.ofDays(30), now);
+
+        IllegalStateException wrongKey = assertThrows(IllegalStateException.class, () -> ProvidedCertificate.check(gateway.certificatePem(),
+                other.privateKeyPem(), List.of("lakeward.localhost"), Duration.ofDays(30), now));
+        assertTrue(wrongKey.getMessage().contains("does not belong"), wrongKey.getMessage());
+        IllegalStateException names = assertThrows(IllegalStateException.class, () -> ProvidedCertificate.check(gateway.certificatePem(),
+                gateway.privateKeyPem(), List.of("lakeward.example", "a.b.lakeward.localhost"), Duration.ofDays(30), now));
+        assertTrue(names.getMessage().contains("does not cover"), names.getMessage());
+        Clock expired = Clock.fixed(Instant.now().plus(Duration.ofDays(91)), ZoneOffset.UTC);
+        assertTrue(assertThrows(IllegalStateException.class, () -> ProvidedCertificate.check(gateway.certificatePem(), gateway.privateKeyPem(),
+                List.of("lakeward.localhost"), Duration.ofDays(30), expired)).getMessage().contains("not valid now"));
+        Path garbage = Files.writeString(state.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+        assertThrows(IllegalStateException.class, () -> ProvidedCertificate.check(garbage, gateway.privateKeyPem(),
+                List.of("lakeward.localhost"), Duration.ofDays(30), now));
+        assertThrows(IllegalStateException.class, () -> ProvidedCertificate.check(state.resolve("missing.pem"), gateway.privateKeyPem(),
+                List.of("lakeward.localhost"), Duration.ofDays(30), now));
+    }
+
+    @Test
     void rejectsNamesThatCouldEscapeTheDirectory() throws Exception {
         DevCertificateAuthority ca = DevCertificateAuthority.loadOrCreate(state.resolve("ca"));
         assertThrows(IllegalArgumentException.class, () -> ca.issueServerCertificate("../ca", GATEWAY_NAMES));
