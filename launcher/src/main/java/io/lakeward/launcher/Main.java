@@ -19,7 +19,12 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         String verb = args.length == 0 || args[0].startsWith("--") ? "up" : args[0];
-        List<String> options = Arrays.asList(args).subList(args.length == 0 || args[0].startsWith("--") ? 0 : 1, args.length);
+        int firstOption = args.length == 0 || args[0].startsWith("--") ? 0 : 1;
+        List<String> operands = new java.util.ArrayList<>();
+        while (firstOption < args.length && !args[firstOption].startsWith("--")) {
+            operands.add(args[firstOption++]);
+        }
+        List<String> options = Arrays.asList(args).subList(firstOption, args.length);
         Map<String, String> commandLine = new HashMap<>();
         Path configFile = null;
         for (String option : options) {
@@ -43,10 +48,35 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (!operands.isEmpty() && !verb.equals("tenant")) {
+            usage("unknown argument: " + operands.get(0));
+            return;
+        }
         switch (verb) {
             case "up" -> up(config);
             case "down" -> System.exit(EmbeddedPlatform.stopRecorded(config.state()) ? 0 : 1);
+            case "tenant" -> {
+                if (operands.size() != 2 || !operands.get(0).equals("delete")) {
+                    usage("usage: lakeward tenant delete <tenant-id>");
+                    return;
+                }
+                System.exit(deleteTenant(config, operands.get(1)));
+            }
             default -> usage("unknown command: " + verb);
+        }
+    }
+
+    /** {@code lakeward tenant delete <id>}: crypto-shreds a tenant of a stopped platform. */
+    private static int deleteTenant(PlatformConfig config, String id) {
+        try {
+            TenantDeletion.Result result = TenantDeletion.offline(config, io.lakeward.common.id.TenantId.of(id));
+            System.out.println("lakeward: tenant " + result.tenant() + " deleted: registry DELETED, "
+                    + (result.keysDestroyed() ? "its key-encryption keys destroyed" : "no keys were left")
+                    + "; its encrypted data is unreadable from now on");
+            return 0;
+        } catch (Exception e) {
+            System.err.println("lakeward: tenant " + id + " not deleted: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -66,7 +96,7 @@ public final class Main {
 
     private static void usage(String problem) {
         System.err.println("lakeward: " + problem);
-        System.err.println("usage: lakeward [up|down] [--config=<file>] [--<key>=<value> ...]");
+        System.err.println("usage: lakeward [up|down|tenant delete <id>] [--config=<file>] [--<key>=<value> ...]");
         System.exit(2);
     }
 }

@@ -45,6 +45,36 @@ public final class TenantDeletion {
         this.audit = Objects.requireNonNull(audit, "audit");
     }
 
+    /**
+     * Deletes a tenant of a platform that is not running ({@code lakeward tenant delete <id>}):
+     * opens the keyvault, the metadata database and the registry of the state directory, deletes,
+     * and closes them. Refused while an {@code up} of the same state directory runs, because that
+     * process holds the keystore in memory and would write its own copy back.
+     */
+    public static Result offline(PlatformConfig config, TenantId tenant) throws Exception {
+        java.nio.file.Path pidFile = config.state().run().resolve("platform.pid");
+        if (java.nio.file.Files.exists(pidFile)) {
+            java.util.Optional<ProcessHandle> running;
+            try {
+                running = ProcessHandle.of(Long.parseLong(java.nio.file.Files.readString(pidFile).trim()));
+            } catch (NumberFormatException e) {
+                running = java.util.Optional.empty();
+            }
+            if (running.isPresent() && running.get().isAlive()) {
+                throw new IllegalStateException("the platform of " + config.state().root() + " is running (pid "
+                        + running.get().pid() + "): run ./lakeward down first");
+            }
+        }
+        Keyvault keyvault = Keyvault.open(config.keyvault(), java.time.Clock.systemUTC());
+        try (io.lakeward.metastore.MetadataDatabase database = io.lakeward.metastore.MetadataDatabase.start(config.metastore());
+             TenantRegistry registry = TenantRegistry.start(new io.lakeward.metastore.tenant.JdbcTenantRegistryStore(database.transactions()),
+                     config.metastore().tenantReloadInterval());
+             AuditOutbox audit = io.lakeward.audit.client.outbox.FileAuditOutbox.open(
+                     io.lakeward.audit.client.outbox.FileAuditOutboxConfig.defaults(config.state().auditOutbox("keyvault")))) {
+            return new TenantDeletion(registry, keyvault, audit).delete(tenant, "operator-cli");
+        }
+    }
+
     /** What a deletion did. */
     public record Result(TenantId tenant, boolean keysDestroyed, int tokensRevoked) {
     }
