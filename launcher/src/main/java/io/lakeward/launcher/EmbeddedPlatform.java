@@ -312,6 +312,22 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return new TenantDeletion(registry, keyvault, serviceAuditOutboxes.get(0)).delete(tenant, "operator");
     }
 
+    /**
+     * Rotates the tenant's key-encryption key and rewraps its stored secrets under the new version
+     * in the background; the returned progress shows how far it got. Old envelopes decrypt
+     * throughout, and nothing written meanwhile is overwritten.
+     */
+    public io.lakeward.workspace.secret.SecretRewrap.Progress rotateTenantKey(TenantId tenant) {
+        keyvault.keys().rotate(tenant);
+        var rewrap = new io.lakeward.workspace.secret.SecretRewrap(new io.lakeward.metastore.secret.JdbcSecretStore(database.transactions()),
+                keyvault.cipher(), keyvault.keys());
+        var progress = rewrap.newProgress(tenant);
+        Thread worker = new Thread(() -> rewrap.run(tenant, progress), "lakeward-rewrap-" + tenant.value());
+        worker.setDaemon(true);
+        worker.start();
+        return progress;
+    }
+
     /** The keyvault's audit outbox (key use, tenant deletion), for tests that check what was audited. */
     AuditOutbox keyvaultAuditOutbox() {
         return serviceAuditOutboxes.get(0);

@@ -259,6 +259,43 @@ public final class JdbcSecretStore implements SecretStore {
         });
     }
 
+    @Override
+    public List<SecretLocation> secretsBelowKeyVersion(TenantId tenant, int version, int limit) {
+        return transactions.inTenant(tenant, connection -> {
+            List<SecretLocation> found = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT scope_name, secret_key, value_envelope, key_version FROM secrets
+                    WHERE tenant_id = ? AND key_version < ? ORDER BY scope_name, secret_key LIMIT ?""")) {
+                select.setString(1, tenant.value());
+                select.setInt(2, version);
+                select.setInt(3, limit);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        found.add(new SecretLocation(rows.getString(1), rows.getString(2), rows.getBytes(3), rows.getInt(4)));
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public boolean replaceEnvelope(TenantId tenant, SecretLocation secret, byte[] expected, byte[] replacement, int replacementVersion) {
+        return transactions.inTenant(tenant, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE secrets SET value_envelope = ?, key_version = ?
+                    WHERE tenant_id = ? AND scope_name = ? AND secret_key = ? AND value_envelope = ?""")) {
+                update.setBytes(1, replacement);
+                update.setInt(2, replacementVersion);
+                update.setString(3, tenant.value());
+                update.setString(4, secret.scope());
+                update.setString(5, secret.key());
+                update.setBytes(6, expected);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
     private static void upsertAcl(Connection connection, TenantId tenant, String scope, SecretAcl acl) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
                 INSERT INTO secret_acls (tenant_id, scope_name, principal, permission) VALUES (?, ?, ?, ?)

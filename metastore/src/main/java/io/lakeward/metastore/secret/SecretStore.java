@@ -49,6 +49,15 @@ public interface SecretStore {
 
     List<SecretAcl> listAcls(TenantId tenant, String scope);
 
+    /** Up to {@code limit} of the tenant's secrets whose envelope is wrapped under a key version below {@code version}. */
+    List<SecretLocation> secretsBelowKeyVersion(TenantId tenant, int version, int limit);
+
+    /**
+     * Replaces a secret's envelope only if it is still {@code expected} (compare and set), so a
+     * rewrap never overwrites a value put meanwhile. Returns whether it replaced it.
+     */
+    boolean replaceEnvelope(TenantId tenant, SecretLocation secret, byte[] expected, byte[] replacement, int replacementVersion);
+
     /** The ACL entries of the scope that name any of {@code principals}. */
     Map<String, SecretPermission> aclsFor(TenantId tenant, String scope, Collection<String> principals);
 }

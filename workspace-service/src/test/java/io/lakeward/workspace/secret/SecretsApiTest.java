@@ -73,6 +73,8 @@ class SecretsApiTest {
     private static final TenantId GLOBEX = TenantId.of("globex");
     /** The tenant whose scope count the limit test exhausts. */
     private static final TenantId INITECH = TenantId.of("initech");
+    /** The tenant whose key the rotation test rotates. */
+    private static final TenantId ROTATING = TenantId.of("rotating");
     private static final SecretLimits LIMITS = new SecretLimits(8, 5, 1024);
 
     private static TestDatabase database;
@@ -93,7 +95,7 @@ class SecretsApiTest {
         JdbcTenantRegistryStore tenants = new JdbcTenantRegistryStore(metadata.transactions());
         keyvault = Keyvault.open(new KeyvaultConfig(Optional.empty(), state.resolve("master.key"), state.resolve("keys.bcfks"), 0,
                 Duration.ofMinutes(5)), Clock.systemUTC());
-        for (TenantId tenant : List.of(ACME, GLOBEX, INITECH)) {
+        for (TenantId tenant : List.of(ACME, GLOBEX, INITECH, ROTATING)) {
             keyvault.ensureTenantKey(tenant);
             tenants.create(new NewTenant(tenant, tenant.value(), tenant.value() + ".lakeward.test",
                     URI.create("https://auth.lakeward.test/realms/" + tenant.value()), "tenant-kek/" + tenant.value()));
@@ -383,6 +385,56 @@ class SecretsApiTest {
         for (OutboxEntry entry : audit.readAll()) {
             assertFalse(JSON.writeValueAsString(entry.event()).contains("value-that-must-not-be-logged"));
         }
+    }
+
+    @Test
+    void rotationRewrapsInTheBackgroundWhileReadsAndWritesGoOn() throws Exception {
+        Principal rita = user(ROTATING, "rita", List.of("workspace-user"), List.of());
+        JdbcSecretStore store = new JdbcSecretStore(metadata.transactions());
+        SecretLimits roomy = new SecretLimits(10, 1000, 1024);
+        SecretService service = new SecretService(store, keyvault.cipher(), roomy);
+        service.createScope(rita, "rotating", null);
+        int count = 60;
+        for (int i = 0; i < count; i++) {
+            service.putSecret(rita, "rotating", "k" + i, ("value-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        int before = keyvault.keys().currentVersion(ROTATING);
+        int after = keyvault.keys().rotate(ROTATING);
+        assertEquals(before + 1, after);
+
+        SecretRewrap rewrap = new SecretRewrap(store, keyvault.cipher(), keyvault.keys());
+        SecretRewrap.Progress progress = rewrap.newProgress(ROTATING);
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        Future<?> running = background.submit(() -> rewrap.run(ROTATING, progress));
+        // meanwhile: cluster code reads every secret, and a writer replaces one value
+        List<String> wrong = new ArrayList<>();
+        int reads = 0;
+        service.putSecret(rita, "rotating", "k7", "changed".getBytes(StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!progress.done() || reads < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the rewrap did not finish within 60 s: " + progress);
+            }
+            int i = reads % count;
+            HttpResponse<String> value = get(cluster(ROTATING, "rita"), "get?scope=rotating&key=k" + i);
+            String expected = i == 7 ? "changed" : "value-" + i;
+            if (value.statusCode() != 200
+                    || !expected.equals(new String(Base64.getDecoder().decode(JSON.readTree(value.body()).get("value").asText()), StandardCharsets.UTF_8))) {
+                wrong.add(i + ": " + value.statusCode());
+            }
+            reads++;
+        }
+        running.get(60, TimeUnit.SECONDS);
+        background.shutdownNow();
+
+        assertEquals(List.of(), wrong, "no read failed or answered a wrong value during the rewrap");
+        // k7 was either put anew before the rewrap reached it (under the new version already) or changed under its feet
+        assertEquals(count - 1, progress.rewrapped(), progress.toString());
+        assertTrue(progress.changedMeanwhile() <= 1, progress.toString());
+        assertEquals(0, progress.failed());
+        assertEquals(List.of(), store.secretsBelowKeyVersion(ROTATING, after, 10), "everything is under the new version");
+        assertEquals("changed", new String(service.getSecret(cluster(ROTATING, "rita"), "rotating", "k7"), StandardCharsets.UTF_8),
+                "the value put during the rewrap is kept");
     }
 
     @Test
