@@ -92,7 +92,8 @@ public final class AuditStore implements AutoCloseable {
     private record CheckpointTask(AuditLogId log, CompletableFuture<Optional<SignedCheckpoint>> future) implements Task {
     }
 
-    private record RetentionTask(Instant cutoff, CompletableFuture<Map<AuditLogId, Integer>> future) implements Task {
+    private record RetentionTask(java.util.function.Function<AuditLogId, Instant> cutoff, CompletableFuture<Map<AuditLogId, Integer>> future)
+            implements Task {
     }
 
     private AuditStore(AuditStoreConfig config, AuditSigningKey key, Clock clock, FileChannel lockChannel) {
@@ -259,6 +260,11 @@ public final class AuditStore implements AutoCloseable {
 
     /** Deletes, in every log, the sealed segments whose records are all older than {@code cutoff}; segments deleted per log. */
     public CompletableFuture<Map<AuditLogId, Integer>> applyRetention(Instant cutoff) {
+        return applyRetention(log -> cutoff);
+    }
+
+    /** Deletes, in every log, the sealed segments whose records are all older than that log's cutoff; segments deleted per log. */
+    public CompletableFuture<Map<AuditLogId, Integer>> applyRetention(java.util.function.Function<AuditLogId, Instant> cutoff) {
         CompletableFuture<Map<AuditLogId, Integer>> future = new CompletableFuture<>();
         return enqueue(new RetentionTask(cutoff, future), future);
     }
@@ -409,10 +415,10 @@ public final class AuditStore implements AutoCloseable {
         }
     }
 
-    private Map<AuditLogId, Integer> retain(Instant cutoff) throws IOException {
+    private Map<AuditLogId, Integer> retain(java.util.function.Function<AuditLogId, Instant> cutoff) throws IOException {
         Map<AuditLogId, Integer> deleted = new LinkedHashMap<>();
         for (TenantLog log : logs.values()) {
-            int count = log.deleteSegmentsOlderThan(cutoff).size();
+            int count = log.deleteSegmentsOlderThan(cutoff.apply(log.id())).size();
             if (count > 0) {
                 deleted.put(log.id(), count);
             }
