@@ -1,8 +1,24 @@
 package io.lakeward.launcher;
 
+import io.lakeward.audit.client.event.PlatformService;
 import io.lakeward.audit.client.outbox.AuditOutbox;
 import io.lakeward.audit.client.outbox.FileAuditOutbox;
 import io.lakeward.audit.client.outbox.FileAuditOutboxConfig;
+import io.lakeward.audit.client.shipping.AuditIngestToken;
+import io.lakeward.audit.client.shipping.HttpAuditShipper;
+import io.lakeward.audit.client.shipping.ShippingConfig;
+import io.lakeward.audit.client.shipping.ShippingLoop;
+import io.lakeward.audit.export.AuditExporter;
+import io.lakeward.audit.query.AuditQueryService;
+import io.lakeward.audit.service.AuditService;
+import io.lakeward.audit.store.AuditStore;
+import io.lakeward.audit.store.AuditStoreConfig;
+import io.lakeward.keyvault.signing.AuditSigningKey;
+import io.lakeward.policy.client.EmbeddedPolicyClient;
+import io.lakeward.policy.client.EmbeddedPolicyConfig;
+import io.lakeward.policy.client.PolicyClient;
+import io.lakeward.policy.client.PolicyData;
+import io.lakeward.policy.client.WasmPolicy;
 import io.lakeward.common.id.TenantId;
 import io.lakeward.common.identity.InternalServiceKeys;
 import io.lakeward.common.tenant.Tenant;
@@ -49,18 +65,50 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final MetadataDatabase database;
     private final TenantRegistry registry;
     private final AuditOutbox gatewayAuditOutbox;
+    private final Audit audit;
+    private final ShippingLoop gatewayShipping;
     private final PlatformServices services;
     private final Path pidFile;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private EmbeddedPlatform(KeycloakServer keycloak, MetadataDatabase database, TenantRegistry registry, AuditOutbox gatewayAuditOutbox,
-                             PlatformServices services, Path pidFile) {
+                             Audit audit, ShippingLoop gatewayShipping, PlatformServices services, Path pidFile) {
         this.keycloak = keycloak;
         this.database = database;
         this.registry = registry;
         this.gatewayAuditOutbox = gatewayAuditOutbox;
+        this.audit = audit;
+        this.gatewayShipping = gatewayShipping;
         this.services = services;
         this.pidFile = pidFile;
+    }
+
+    /** The audit service's parts this process owns: its signing key, its store and its policy engine. */
+    record Audit(AuditSigningKey key, AuditStore store, PolicyClient policy, AuditService service) implements AutoCloseable {
+        static Audit open(PlatformConfig config) {
+            StateDirectory state = config.state();
+            AuditSigningKey key = AuditSigningKey.loadOrCreate(state.auditSigningKey());
+            AuditStore store = AuditStore.open(AuditStoreConfig.defaults(state.audit().resolve("store"))
+                    .withCheckpointEvents(config.audit().checkpointEvents())
+                    .withCheckpointInterval(config.audit().checkpointInterval()), key, java.time.Clock.systemUTC());
+            PolicyClient policy;
+            try {
+                policy = EmbeddedPolicyClient.start(WasmPolicy.fromClasspath(), PolicyData.empty("0"), EmbeddedPolicyConfig.defaults());
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            AuditService service = new AuditService(store, new AuditQueryService(store, config.audit().retention().queryableWindow()),
+                    new AuditExporter(store, key, state.audit().resolve("exports"), java.time.Clock.systemUTC()), policy,
+                    config.audit().retention(), java.time.Clock.systemUTC());
+            return new Audit(key, store, policy, service);
+        }
+
+        @Override
+        public void close() {
+            store.close();
+            policy.close();
+        }
     }
 
     public static EmbeddedPlatform start(PlatformConfig config, PrintStream out) throws Exception {
@@ -84,6 +132,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
         MetadataDatabase database = null;
         TenantRegistry registry = null;
         AuditOutbox auditOutbox = null;
+        Audit audit = null;
+        ShippingLoop shipping = null;
         PlatformServices services = null;
         try {
             database = progress.step("metadata database (" + config.metastore().mode().name().toLowerCase(java.util.Locale.ROOT) + " PostgreSQL)",
@@ -95,27 +145,42 @@ public final class EmbeddedPlatform implements AutoCloseable {
                     () -> provisionRealms(config, keycloak, tenants));
 
             InternalServiceKeys keys = InternalServiceKeys.loadOrCreate(state.secrets().resolve("internal-keys.properties"),
-                    PlatformServices.INTERNAL_SERVICES);
+                    PlatformServices.internalKeyNames());
             MetadataDatabase metadata = database;
+            // the audit log is opened before anything that ships to it, and closed after
+            audit = Audit.open(config);
+            Audit openedAudit = audit;
             // opened before the services that append to it, closed after them
             auditOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("gateway")));
             AuditOutbox gatewayOutbox = auditOutbox;
             services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
-                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, config.startTimeout()));
+                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, openedAudit.service(), config.startTimeout()));
             PlatformServices started = services;
+            shipping = ShippingLoop.start(auditOutbox, new HttpAuditShipper(started.internalServices().get("audit"), PlatformService.GATEWAY,
+                    keys.keyOf(AuditIngestToken.keyName(PlatformService.GATEWAY)), java.time.Duration.ofSeconds(10), java.time.Clock.systemUTC()),
+                    ShippingConfig.defaults());
             progress.step("readiness checks", () -> {
                 awaitReady(started.readinessEndpoints(), config.startTimeout());
                 return null;
             });
             printBanner(out, config, started, realms, state, Duration.between(began, Instant.now()));
-            return new EmbeddedPlatform(keycloak, database, registry, auditOutbox, services, pidFile);
+            out.println("  Audit log signed by " + audit.key().fingerprint() + " (public key: "
+                    + state.auditSigningKey().resolve(AuditSigningKey.PUBLIC_KEY_FILE) + ")");
+            out.flush();
+            return new EmbeddedPlatform(keycloak, database, registry, auditOutbox, audit, shipping, services, pidFile);
         } catch (Exception | Error e) {
             // whatever failed, nothing this start began keeps running
+            if (shipping != null) {
+                shipping.close();
+            }
             if (services != null) {
                 services.close();
             }
             if (auditOutbox != null) {
                 auditOutbox.close();
+            }
+            if (audit != null) {
+                audit.close();
             }
             if (registry != null) {
                 registry.close();
@@ -249,6 +314,16 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return gatewayAuditOutbox;
     }
 
+    /** The audit log, for tests that check what arrived in it. */
+    AuditStore auditStore() {
+        return audit.store();
+    }
+
+    /** The audit-signing key's public half, for tests that verify exports. */
+    io.lakeward.keyvault.signing.AuditPublicKey auditPublicKey() {
+        return audit.key().publicKey();
+    }
+
     public void awaitStop() throws InterruptedException {
         stopped.await();
     }
@@ -256,8 +331,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping the platform");
+        gatewayShipping.close();
         services.close();
         gatewayAuditOutbox.close();
+        audit.close();
         registry.close();
         database.close();
         keycloak.close();

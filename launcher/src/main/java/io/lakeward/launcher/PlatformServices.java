@@ -1,6 +1,9 @@
 package io.lakeward.launcher;
 
 import io.lakeward.audit.AuditVerticle;
+import io.lakeward.audit.client.event.PlatformService;
+import io.lakeward.audit.client.shipping.AuditIngestToken;
+import io.lakeward.audit.service.AuditService;
 import io.lakeward.audit.client.outbox.AuditOutbox;
 import io.lakeward.common.identity.InternalIdentitySigner;
 import io.lakeward.common.identity.InternalIdentityVerifier;
@@ -54,11 +57,21 @@ public final class PlatformServices implements AutoCloseable {
 
     /** The internal services, each with a key of its own for the gateway's assertions. */
     public static final List<String> INTERNAL_SERVICES = List.of("workspace-service", "compute", "audit");
+    /** The services whose outboxes ship to the audit service, each under a key of its own. */
+    public static final List<PlatformService> AUDIT_SHIPPERS = List.of(PlatformService.GATEWAY);
+
+    /** Every internal key the platform needs: the services' and the audit shippers'. */
+    public static List<String> internalKeyNames() {
+        List<String> names = new java.util.ArrayList<>(INTERNAL_SERVICES);
+        AUDIT_SHIPPERS.forEach(service -> names.add(AuditIngestToken.keyName(service)));
+        return names;
+    }
     /** How long an internal identity assertion lives: long enough for one hop on loopback. */
     static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(30);
 
     public static PlatformServices start(PlatformConfig config, TenantDirectory tenants, InternalServiceKeys keys,
-                                         List<ReadinessCheck> workspaceChecks, AuditOutbox gatewayAuditOutbox, Duration timeout)
+                                         List<ReadinessCheck> workspaceChecks, AuditOutbox gatewayAuditOutbox, AuditService auditService,
+                                         Duration timeout)
             throws Exception {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.builder()
@@ -76,8 +89,10 @@ public final class PlatformServices implements AutoCloseable {
                 new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock));
         ComputeVerticle compute = new ComputeVerticle(config.compute(), List.of(), metrics,
                 new InternalIdentityVerifier("compute", keys.keyOf("compute"), clock));
+        Map<PlatformService, javax.crypto.SecretKey> ingestKeys = new LinkedHashMap<>();
+        AUDIT_SHIPPERS.forEach(service -> ingestKeys.put(service, keys.keyOf(AuditIngestToken.keyName(service))));
         AuditVerticle audit = new AuditVerticle(config.audit(), List.of(), metrics,
-                new InternalIdentityVerifier("audit", keys.keyOf("audit"), clock));
+                new InternalIdentityVerifier("audit", keys.keyOf("audit"), clock), auditService, ingestKeys, clock);
         try {
             // internal services first: the gateway is the door, opened last, once it knows where they listen
             for (var verticle : List.of(workspace, compute, audit)) {
@@ -114,6 +129,11 @@ public final class PlatformServices implements AutoCloseable {
     /** Base URLs of the internal services on loopback, by service name. */
     public Map<String, URI> internalServices() {
         return upstreams;
+    }
+
+    /** The gateway's route table: every public method, path and declared action. */
+    public List<io.lakeward.gateway.GatewayRoute> gatewayRoutes() {
+        return gateway.routeTable();
     }
 
     public URI metricsEndpoint() {

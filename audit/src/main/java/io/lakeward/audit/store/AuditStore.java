@@ -79,6 +79,8 @@ public final class AuditStore implements AutoCloseable {
     private LakewardException failure;
     private final Thread writer;
     private volatile boolean closed;
+    private final ReentrantLock appendedLock = new ReentrantLock();
+    private final Condition appended = appendedLock.newCondition();
 
     private record Staged(AuditLogId log, String eventId, byte[] json, Instant time) {
     }
@@ -318,6 +320,16 @@ public final class AuditStore implements AutoCloseable {
         }
     }
 
+    /** Waits until the next batch of new records is durable, or the timeout passes; true if one was. */
+    public boolean awaitAppend(java.time.Duration timeout) throws InterruptedException {
+        appendedLock.lock();
+        try {
+            return appended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } finally {
+            appendedLock.unlock();
+        }
+    }
+
     // --- the writer -----------------------------------------------------------------------------
 
     private void runWriter() {
@@ -398,6 +410,14 @@ public final class AuditStore implements AutoCloseable {
         for (Task task : tasks) {
             if (task instanceof AppendTask append) {
                 append.future().complete(results.get(index++));
+            }
+        }
+        if (!touched.isEmpty()) {
+            appendedLock.lock();
+            try {
+                appended.signalAll();
+            } finally {
+                appendedLock.unlock();
             }
         }
         for (Task task : tasks) {
