@@ -15,8 +15,9 @@ import java.util.Map;
  * @param checkpointEvents   {@code audit.checkpoint.events}: a checkpoint at least every N records of a log
  * @param checkpointInterval {@code audit.checkpoint.interval}: ... or this long after the last one
  * @param retention          {@code audit.retention}, {@code audit.retention.tenants}, {@code audit.queryable-window}
+ * @param identityEventsInterval {@code audit.identity-events.interval}: how often the identity provider's login events are read
  */
-public record AuditConfig(int port, int checkpointEvents, Duration checkpointInterval, AuditRetention retention) {
+public record AuditConfig(int port, int checkpointEvents, Duration checkpointInterval, AuditRetention retention, Duration identityEventsInterval) {
     public static AuditConfig from(ConfigSource source, ConfigProblems problems) {
         int port = source.port("audit.port", 9453, problems);
         int events = source.integer("audit.checkpoint.events", 1000, 1, 1_000_000, problems);
@@ -34,7 +35,12 @@ public record AuditConfig(int port, int checkpointEvents, Duration checkpointInt
         } catch (IllegalArgumentException e) {
             problems.add("audit.retention", e.getMessage());
         }
-        return new AuditConfig(port, events, interval, retention);
+        Duration identityEvents = source.duration("audit.identity-events.interval", Duration.ofSeconds(10), problems);
+        if (identityEvents.isZero()) {
+            problems.add("audit.identity-events.interval", "must be positive");
+            identityEvents = Duration.ofSeconds(10);
+        }
+        return new AuditConfig(port, events, interval, retention, identityEvents);
     }
 
     /** {@code acme=730d,globex=400d}. */

@@ -67,18 +67,21 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final AuditOutbox gatewayAuditOutbox;
     private final Audit audit;
     private final ShippingLoop gatewayShipping;
+    private final io.lakeward.audit.identity.IdentityEventPoller identityEvents;
     private final PlatformServices services;
     private final Path pidFile;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private EmbeddedPlatform(KeycloakServer keycloak, MetadataDatabase database, TenantRegistry registry, AuditOutbox gatewayAuditOutbox,
-                             Audit audit, ShippingLoop gatewayShipping, PlatformServices services, Path pidFile) {
+                             Audit audit, ShippingLoop gatewayShipping, io.lakeward.audit.identity.IdentityEventPoller identityEvents,
+                             PlatformServices services, Path pidFile) {
         this.keycloak = keycloak;
         this.database = database;
         this.registry = registry;
         this.gatewayAuditOutbox = gatewayAuditOutbox;
         this.audit = audit;
         this.gatewayShipping = gatewayShipping;
+        this.identityEvents = identityEvents;
         this.services = services;
         this.pidFile = pidFile;
     }
@@ -134,6 +137,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         AuditOutbox auditOutbox = null;
         Audit audit = null;
         ShippingLoop shipping = null;
+        io.lakeward.audit.identity.IdentityEventPoller identityEvents = null;
         PlatformServices services = null;
         try {
             database = progress.step("metadata database (" + config.metastore().mode().name().toLowerCase(java.util.Locale.ROOT) + " PostgreSQL)",
@@ -159,6 +163,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
             shipping = ShippingLoop.start(auditOutbox, new HttpAuditShipper(started.internalServices().get("audit"), PlatformService.GATEWAY,
                     keys.keyOf(AuditIngestToken.keyName(PlatformService.GATEWAY)), java.time.Duration.ofSeconds(10), java.time.Clock.systemUTC()),
                     ShippingConfig.defaults());
+            identityEvents = identityEventPoller(config, keycloak, tenants, audit).start(config.audit().identityEventsInterval());
             progress.step("readiness checks", () -> {
                 awaitReady(started.readinessEndpoints(), config.startTimeout());
                 return null;
@@ -167,9 +172,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
             out.println("  Audit log signed by " + audit.key().fingerprint() + " (public key: "
                     + state.auditSigningKey().resolve(AuditSigningKey.PUBLIC_KEY_FILE) + ")");
             out.flush();
-            return new EmbeddedPlatform(keycloak, database, registry, auditOutbox, audit, shipping, services, pidFile);
+            return new EmbeddedPlatform(keycloak, database, registry, auditOutbox, audit, shipping, identityEvents, services, pidFile);
         } catch (Exception | Error e) {
             // whatever failed, nothing this start began keeps running
+            if (identityEvents != null) {
+                identityEvents.close();
+            }
             if (shipping != null) {
                 shipping.close();
             }
@@ -192,6 +200,19 @@ public final class EmbeddedPlatform implements AutoCloseable {
             Files.deleteIfExists(pidFile);
             throw e;
         }
+    }
+
+    /**
+     * Reads the login events of every tenant realm in the platform's Keycloak into the tenant's
+     * audit log (tenants of an external issuer have no realm here to read).
+     */
+    private static io.lakeward.audit.identity.IdentityEventPoller identityEventPoller(PlatformConfig config, KeycloakServer keycloak,
+            TenantRegistry tenants, Audit audit) throws IOException {
+        io.lakeward.infra.keycloak.KeycloakAdminClient admin = keycloak.adminClient();
+        String managedIssuers = keycloak.serverUrl() + "/realms/";
+        return new io.lakeward.audit.identity.IdentityEventPoller(admin::events,
+                () -> tenants.directory().all().stream().filter(tenant -> tenant.issuer().toString().startsWith(managedIssuers)).map(Tenant::id).toList(),
+                audit.store(), config.state().audit().resolve("identity-event-cursors"), java.time.Clock.systemUTC());
     }
 
     private static KeycloakServer startKeycloak(PlatformConfig config, DevCertificateAuthority ca) throws IOException {
@@ -331,6 +352,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping the platform");
+        identityEvents.close();
         gatewayShipping.close();
         services.close();
         gatewayAuditOutbox.close();

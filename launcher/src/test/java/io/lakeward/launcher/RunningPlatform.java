@@ -83,6 +83,9 @@ final class RunningPlatform {
         settings.put("workspace.port", "0");
         settings.put("compute.port", "0");
         settings.put("audit.port", "0");
+        // tests wait for login events and checkpoints: read and sign them often
+        settings.put("audit.identity-events.interval", "1s");
+        settings.put("audit.checkpoint.interval", "1s");
         return settings;
     }
 
