@@ -7,6 +7,7 @@ import io.lakeward.audit.client.event.Outcome;
 import io.lakeward.audit.client.event.PlatformService;
 import io.lakeward.audit.client.shipping.AuditIngestToken;
 import io.lakeward.audit.export.AuditExporter;
+import io.lakeward.audit.export.ViewFormat;
 import io.lakeward.audit.query.AuditFilter;
 import io.lakeward.audit.query.AuditQueryService;
 import io.lakeward.audit.service.AuditService;
@@ -91,12 +92,26 @@ public final class AuditHandlers {
             throw LakewardException.invalidParameter("the body is not a JSON object");
         }
         body.fieldNames().forEachRemaining(name -> {
-            if (!java.util.Set.of("start_time", "end_time", "actor", "action", "resource", "outcome").contains(name)) {
+            if (!java.util.Set.of("start_time", "end_time", "actor", "action", "resource", "outcome", "formats").contains(name)) {
                 throw LakewardException.invalidParameter("unknown field " + (name.length() > 40 ? name.substring(0, 40) : name));
             }
         });
         AuditFilter filter = filter(name -> body.hasNonNull(name) ? body.get(name).asText() : null);
-        service.export(identity, filter)
+        java.util.Set<ViewFormat> formats = java.util.EnumSet.allOf(ViewFormat.class);
+        if (body.hasNonNull("formats")) {
+            if (!body.get("formats").isArray() || body.get("formats").isEmpty()) {
+                throw LakewardException.invalidParameter("formats is a non-empty list of csv, jsonl, pdf");
+            }
+            formats = java.util.EnumSet.noneOf(ViewFormat.class);
+            for (JsonNode format : body.get("formats")) {
+                try {
+                    formats.add(ViewFormat.parse(format.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw LakewardException.invalidParameter(e.getMessage());
+                }
+            }
+        }
+        service.export(identity, filter, formats)
                 .onSuccess(result -> Responses.json(context, 200, describe(result)))
                 .onFailure(context::fail);
     }

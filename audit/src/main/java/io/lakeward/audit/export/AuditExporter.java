@@ -67,8 +67,13 @@ public final class AuditExporter {
                                long viewRecords, ObjectNode manifest) {
     }
 
-    /** Exports {@code log} for the filter's period; {@code exportId} is 32 hexadecimal digits. */
+    /** Exports {@code log} for the filter's period with every view format; {@code exportId} is 32 hexadecimal digits. */
     public ExportResult export(AuditLogId log, AuditFilter filter, String exportId, String requestedBy) {
+        return export(log, filter, java.util.EnumSet.allOf(ViewFormat.class), exportId, requestedBy);
+    }
+
+    /** Exports {@code log} for the filter's period with the given view formats. */
+    public ExportResult export(AuditLogId log, AuditFilter filter, java.util.Set<ViewFormat> formats, String exportId, String requestedBy) {
         if (!EXPORT_ID.matcher(exportId).matches()) {
             throw new IllegalArgumentException("an export id is 32 hexadecimal digits");
         }
@@ -79,7 +84,7 @@ public final class AuditExporter {
             Files.createDirectories(directory);
             LogState state = store.state(log).orElse(null);
             Range range = state == null ? Range.EMPTY : range(log, state, filter);
-            return write(log, filter, exportId, requestedBy, directory, state, range);
+            return write(log, filter, formats, exportId, requestedBy, directory, state, range);
         } catch (IOException e) {
             throw new LakewardException(ErrorCode.INTERNAL_ERROR, "the export could not be written", e);
         } catch (InterruptedException e) {
@@ -149,8 +154,11 @@ public final class AuditExporter {
         return new Range(firstCheckpoint.firstSequence(), lastCheckpoint.lastSequence(), anchorHash, anchor, covering);
     }
 
-    private ExportResult write(AuditLogId log, AuditFilter filter, String exportId, String requestedBy, Path directory,
-                               LogState state, Range range) throws IOException {
+    private ExportResult write(AuditLogId log, AuditFilter filter, java.util.Set<ViewFormat> formats, String exportId, String requestedBy,
+                               Path directory, LogState state, Range range) throws IOException {
+        boolean jsonlView = formats.contains(ViewFormat.JSONL);
+        boolean csvView = formats.contains(ViewFormat.CSV);
+        boolean pdfView = formats.contains(ViewFormat.PDF);
         ReportStatistics statistics = new ReportStatistics(filter);
         long[] counts = {0, 0};
         MessageDigest recordsDigest = ChainHash.newDigest();
@@ -158,9 +166,11 @@ public final class AuditExporter {
         MessageDigest csvDigest = ChainHash.newDigest();
         String[] head = {range.anchorHash()};
         try (OutputStream records = digesting(directory.resolve(ExportFiles.RECORDS), recordsDigest);
-             OutputStream jsonl = digesting(directory.resolve(ExportFiles.VIEW_JSONL), jsonlDigest);
-             OutputStream csv = digesting(directory.resolve(ExportFiles.VIEW_CSV), csvDigest)) {
-            csv.write(CsvView.HEADER);
+             OutputStream jsonl = jsonlView ? digesting(directory.resolve(ExportFiles.VIEW_JSONL), jsonlDigest) : OutputStream.nullOutputStream();
+             OutputStream csv = csvView ? digesting(directory.resolve(ExportFiles.VIEW_CSV), csvDigest) : OutputStream.nullOutputStream()) {
+            if (csvView) {
+                csv.write(CsvView.HEADER);
+            }
             if (!range.isEmpty()) {
                 store.read(log, range.first(), range.last(), record -> {
                     try {
@@ -176,9 +186,15 @@ public final class AuditExporter {
                             return;
                         }
                         counts[1]++;
-                        statistics.add(event);
-                        jsonl.write(viewLine(record));
-                        csv.write(CsvView.row(record.sequence(), record.hash(), event));
+                        if (pdfView) {
+                            statistics.add(event);
+                        }
+                        if (jsonlView) {
+                            jsonl.write(viewLine(record));
+                        }
+                        if (csvView) {
+                            csv.write(CsvView.row(record.sequence(), record.hash(), event));
+                        }
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -202,8 +218,10 @@ public final class AuditExporter {
         byte[] checkpointBytes = checkpointLines.toString().getBytes(StandardCharsets.UTF_8);
         Files.write(directory.resolve(ExportFiles.CHECKPOINTS), checkpointBytes);
         Instant created = clock.instant();
-        byte[] pdf = PdfReport.render(log, filter, created, statistics, range.first(), range.last(), key.fingerprint());
-        Files.write(directory.resolve(ExportFiles.REPORT_PDF), pdf);
+        byte[] pdf = pdfView ? PdfReport.render(log, filter, created, statistics, range.first(), range.last(), key.fingerprint()) : null;
+        if (pdfView) {
+            Files.write(directory.resolve(ExportFiles.REPORT_PDF), pdf);
+        }
         Files.writeString(directory.resolve(ExportFiles.PUBLIC_KEY), key.publicKey().toPem());
 
         ObjectNode manifest = mapper.createObjectNode();
@@ -241,9 +259,15 @@ public final class AuditExporter {
         filter.describe().forEach(criteria::put);
         view.put("records", counts[1]);
         ArrayNode files = view.putArray("files");
-        files.addObject().put("file", ExportFiles.VIEW_JSONL).put("sha256", HexFormat.of().formatHex(jsonlDigest.digest()));
-        files.addObject().put("file", ExportFiles.VIEW_CSV).put("sha256", HexFormat.of().formatHex(csvDigest.digest()));
-        files.addObject().put("file", ExportFiles.REPORT_PDF).put("sha256", ChainHash.sha256(pdf));
+        if (jsonlView) {
+            files.addObject().put("file", ExportFiles.VIEW_JSONL).put("sha256", HexFormat.of().formatHex(jsonlDigest.digest()));
+        }
+        if (csvView) {
+            files.addObject().put("file", ExportFiles.VIEW_CSV).put("sha256", HexFormat.of().formatHex(csvDigest.digest()));
+        }
+        if (pdfView) {
+            files.addObject().put("file", ExportFiles.REPORT_PDF).put("sha256", ChainHash.sha256(pdf));
+        }
         byte[] manifestBytes = mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(manifest);
         Files.write(directory.resolve(ExportFiles.MANIFEST), manifestBytes);
         Files.writeString(directory.resolve(ExportFiles.MANIFEST_SIGNATURE), key.signBase64(manifestBytes) + "\n");
@@ -273,6 +297,9 @@ public final class AuditExporter {
         try (ZipOutputStream out = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 256 * 1024))) {
             for (String name : List.of(ExportFiles.MANIFEST, ExportFiles.MANIFEST_SIGNATURE, ExportFiles.RECORDS, ExportFiles.CHECKPOINTS,
                     ExportFiles.VIEW_JSONL, ExportFiles.VIEW_CSV, ExportFiles.REPORT_PDF, ExportFiles.PUBLIC_KEY)) {
+                if (!Files.exists(directory.resolve(name))) {
+                    continue;
+                }
                 out.putNextEntry(new ZipEntry(exportId + "/" + name));
                 Files.copy(directory.resolve(name), out);
                 out.closeEntry();

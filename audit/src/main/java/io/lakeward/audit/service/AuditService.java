@@ -156,14 +156,17 @@ public final class AuditService {
     }
 
     /** Exports the tenant's log for the period ({@code audit.export}); the export itself is audited. */
-    public Future<AuditExporter.ExportResult> export(InternalIdentity identity, AuditFilter filter) {
+    public Future<AuditExporter.ExportResult> export(InternalIdentity identity, AuditFilter filter,
+                                                     java.util.Set<io.lakeward.audit.export.ViewFormat> formats) {
         Principal principal = identity.principal();
         checkRetention(filter, principal.tenant());
         String exportId = newExportId();
         Map<String, String> parameters = new LinkedHashMap<>(filter.describe());
         parameters.put("export_id", exportId);
+        parameters.put("formats", formats.stream().map(format -> format.name().toLowerCase(java.util.Locale.ROOT)).sorted()
+                .collect(java.util.stream.Collectors.joining(",")));
         return authorize(identity, "audit.export", null, ACTION_EXPORT, parameters)
-                .compose(decision -> work(() -> exporter.export(AuditLogId.of(principal.tenant()), filter, exportId, principal.subject()))
+                .compose(decision -> work(() -> exporter.export(AuditLogId.of(principal.tenant()), filter, formats, exportId, principal.subject()))
                         .recover(failure -> record(identity, ACTION_EXPORT, parameters, Outcome.ERROR, 500, ErrorCode.INTERNAL_ERROR, decision, null)
                                 .compose(ignored -> Future.failedFuture(failure)))
                         .compose(result -> {
