@@ -65,28 +65,24 @@ public final class AuditQueryService {
                     || segment.minTime() != null && !segment.minTime().isBefore(filter.to())) {
                 continue;
             }
-            try {
-                store.read(log, Math.max(from, segment.firstSequence()), Math.min(to, segment.lastSequence()), record -> {
-                    if (resumeAt[0] >= 0) {
-                        return;
-                    }
-                    Instant time = record.time();
-                    if (time == null || !filter.inRange(time)) {
-                        return;
-                    }
-                    AuditEvent event = parse(record);
-                    if (!filter.matches(event)) {
-                        return;
-                    }
-                    if (entries.size() == pageSize) {
-                        resumeAt[0] = record.sequence();
-                        return;
-                    }
-                    entries.add(new AuditPage.Entry(record.sequence(), record.hash(), tree(record)));
-                });
-            } catch (RuntimeException e) {
-                throw e;
-            }
+            store.read(log, Math.max(from, segment.firstSequence()), Math.min(to, segment.lastSequence()), record -> {
+                if (resumeAt[0] >= 0) {
+                    return;
+                }
+                Instant time = record.time();
+                if (time == null || !filter.inRange(time)) {
+                    return;
+                }
+                AuditEvent event = parse(record);
+                if (!filter.matches(event)) {
+                    return;
+                }
+                if (entries.size() == pageSize) {
+                    resumeAt[0] = record.sequence();
+                    return;
+                }
+                entries.add(new AuditPage.Entry(record.sequence(), record.hash(), tree(record)));
+            });
         }
         return new AuditPage(entries, resumeAt[0] >= 0 ? token(resumeAt[0]) : null);
     }

@@ -70,13 +70,10 @@ public final class ExportVerifier {
         long viewRecords;
         String fingerprint = "?";
 
+        /** A problem with a record: the lowest such sequence is the first bad record, and its problem is listed first. */
         void bad(long sequence, String problem) {
             if (firstBad == null || sequence < firstBad) {
-                if (firstBad == null) {
-                    problems.add(0, "record " + sequence + ": " + problem);
-                } else {
-                    problems.add(0, "record " + sequence + ": " + problem);
-                }
+                problems.add(0, "record " + sequence + ": " + problem);
                 firstBad = sequence;
             } else {
                 problems.add("record " + sequence + ": " + problem);
