@@ -52,6 +52,7 @@ public final class GatewayVerticle extends VerticleBase {
     private WorkerExecutor tokenWorkers;
     private HttpServer publicServer;
     private HttpServer managementServer;
+    private volatile List<GatewayRoute> routeTable = List.of();
 
     /**
      * @param upstreams the loopback base URL of every internal service, by service name
@@ -91,7 +92,8 @@ public final class GatewayVerticle extends VerticleBase {
         RateLimits limits = new RateLimits(
                 new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
                 new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));
-        for (GatewayRoute route : routes(proxy, audit)) {
+        routeTable = routes(proxy, audit);
+        for (GatewayRoute route : routeTable) {
             var entry = publicRouter.route(route.method(), route.path())
                     .handler(context -> RequestAudit.declare(context, route.action()))
                     .handler(tenantResolver::handle).handler(limits::tenant);
@@ -141,6 +143,11 @@ public final class GatewayVerticle extends VerticleBase {
         return managementServer.actualPort();
     }
 
+    /** The route table this gateway serves (empty before it started): every public method, path and action. */
+    public List<GatewayRoute> routeTable() {
+        return routeTable;
+    }
+
     /** The route table: every public path, its action and whether it needs a credential. */
     static List<GatewayRoute> routes(UpstreamProxy proxy, RequestAudit audit) {
         return List.of(
@@ -157,7 +164,12 @@ public final class GatewayVerticle extends VerticleBase {
                 new GatewayRoute(HttpMethod.POST, "/api/2.0/secrets/acls/put", "secret_acl.put", true, proxy.to("workspace-service")),
                 new GatewayRoute(HttpMethod.POST, "/api/2.0/secrets/acls/delete", "secret_acl.delete", true, proxy.to("workspace-service")),
                 new GatewayRoute(HttpMethod.GET, "/api/2.0/secrets/acls/get", "secret_acl.get", true, proxy.to("workspace-service")),
-                new GatewayRoute(HttpMethod.GET, "/api/2.0/secrets/acls/list", "secret_acl.list", true, proxy.to("workspace-service")));
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/secrets/acls/list", "secret_acl.list", true, proxy.to("workspace-service")),
+                // the audit log: query, the caller's own history, exports (the audit service decides per request)
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/audit/events", "audit.read", true, proxy.to("audit")),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/audit/my-access", "audit.read_own", true, proxy.to("audit")),
+                new GatewayRoute(HttpMethod.POST, "/api/2.0/audit/exports", "audit.export", true, proxy.to("audit")),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/audit/exports/:export_id", "audit.export", true, proxy.to("audit")));
     }
 
     private javax.net.ssl.SSLSocketFactory sslSocketFactory() {

@@ -1,8 +1,24 @@
 package io.lakeward.launcher;
 
+import io.lakeward.audit.client.event.PlatformService;
 import io.lakeward.audit.client.outbox.AuditOutbox;
 import io.lakeward.audit.client.outbox.FileAuditOutbox;
 import io.lakeward.audit.client.outbox.FileAuditOutboxConfig;
+import io.lakeward.audit.client.shipping.AuditIngestToken;
+import io.lakeward.audit.client.shipping.HttpAuditShipper;
+import io.lakeward.audit.client.shipping.ShippingConfig;
+import io.lakeward.audit.client.shipping.ShippingLoop;
+import io.lakeward.audit.export.AuditExporter;
+import io.lakeward.audit.query.AuditQueryService;
+import io.lakeward.audit.service.AuditService;
+import io.lakeward.audit.store.AuditStore;
+import io.lakeward.audit.store.AuditStoreConfig;
+import io.lakeward.keyvault.signing.AuditSigningKey;
+import io.lakeward.policy.client.EmbeddedPolicyClient;
+import io.lakeward.policy.client.EmbeddedPolicyConfig;
+import io.lakeward.policy.client.PolicyClient;
+import io.lakeward.policy.client.PolicyData;
+import io.lakeward.policy.client.WasmPolicy;
 import io.lakeward.common.id.TenantId;
 import io.lakeward.common.identity.InternalServiceKeys;
 import io.lakeward.common.tenant.Tenant;
@@ -53,20 +69,55 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final TenantRegistry registry;
     private final AuditOutbox gatewayAuditOutbox;
     private final List<AuditOutbox> serviceAuditOutboxes;
+    private final Audit audit;
+    private final List<ShippingLoop> shippingLoops;
+    private final io.lakeward.audit.identity.IdentityEventPoller identityEvents;
     private final PlatformServices services;
     private final Path pidFile;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private EmbeddedPlatform(KeycloakServer keycloak, Keyvault keyvault, MetadataDatabase database, TenantRegistry registry,
-                             AuditOutbox gatewayAuditOutbox, List<AuditOutbox> serviceAuditOutboxes, PlatformServices services, Path pidFile) {
+                             AuditOutbox gatewayAuditOutbox, List<AuditOutbox> serviceAuditOutboxes, Audit audit, List<ShippingLoop> shippingLoops,
+                             io.lakeward.audit.identity.IdentityEventPoller identityEvents, PlatformServices services, Path pidFile) {
         this.keycloak = keycloak;
         this.keyvault = keyvault;
         this.serviceAuditOutboxes = List.copyOf(serviceAuditOutboxes);
         this.database = database;
         this.registry = registry;
         this.gatewayAuditOutbox = gatewayAuditOutbox;
+        this.audit = audit;
+        this.shippingLoops = List.copyOf(shippingLoops);
+        this.identityEvents = identityEvents;
         this.services = services;
         this.pidFile = pidFile;
+    }
+
+    /** The audit service's parts this process owns: its signing key, its store and its policy engine. */
+    record Audit(AuditSigningKey key, AuditStore store, PolicyClient policy, AuditService service) implements AutoCloseable {
+        static Audit open(PlatformConfig config) {
+            StateDirectory state = config.state();
+            AuditSigningKey key = AuditSigningKey.loadOrCreate(state.auditSigningKey());
+            AuditStore store = AuditStore.open(AuditStoreConfig.defaults(state.audit().resolve("store"))
+                    .withCheckpointEvents(config.audit().checkpointEvents())
+                    .withCheckpointInterval(config.audit().checkpointInterval()), key, java.time.Clock.systemUTC());
+            PolicyClient policy;
+            try {
+                policy = EmbeddedPolicyClient.start(WasmPolicy.fromClasspath(), PolicyData.empty("0"), EmbeddedPolicyConfig.defaults());
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            AuditService service = new AuditService(store, new AuditQueryService(store, config.audit().retention().queryableWindow()),
+                    new AuditExporter(store, key, state.audit().resolve("exports"), java.time.Clock.systemUTC()), policy,
+                    config.audit().retention(), java.time.Clock.systemUTC());
+            return new Audit(key, store, policy, service);
+        }
+
+        @Override
+        public void close() {
+            store.close();
+            policy.close();
+        }
     }
 
     public static EmbeddedPlatform start(PlatformConfig config, PrintStream out) throws Exception {
@@ -105,6 +156,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
         TenantRegistry registry = null;
         AuditOutbox auditOutbox = null;
         List<AuditOutbox> serviceOutboxes = new ArrayList<>();
+        Audit audit = null;
+        List<ShippingLoop> shipping = new ArrayList<>();
+        io.lakeward.audit.identity.IdentityEventPoller identityEvents = null;
         PlatformServices services = null;
         try {
             database = progress.step("metadata database (" + config.metastore().mode().name().toLowerCase(java.util.Locale.ROOT) + " PostgreSQL)",
@@ -117,8 +171,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
                     () -> provisionRealms(config, keycloak, tenants, keyvault));
 
             InternalServiceKeys keys = InternalServiceKeys.loadOrCreate(state.secrets().resolve("internal-keys.properties"),
-                    PlatformServices.INTERNAL_SERVICES);
+                    PlatformServices.internalKeyNames());
             MetadataDatabase metadata = database;
+            // the audit log is opened before anything that ships to it, and closed after
+            audit = Audit.open(config);
+            Audit openedAudit = audit;
             // opened before the services that append to it, closed after them
             auditOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("gateway")));
             AuditOutbox gatewayOutbox = auditOutbox;
@@ -126,18 +183,36 @@ public final class EmbeddedPlatform implements AutoCloseable {
             serviceOutboxes.add(keyvaultOutbox);
             AuditOutbox workspaceOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("workspace-service")));
             serviceOutboxes.add(workspaceOutbox);
-            PlatformServices.Backends backends = new PlatformServices.Backends(keyvault, metadata.transactions(), keyvaultOutbox, workspaceOutbox);
+            PlatformServices.Backends backends = new PlatformServices.Backends(keyvault, metadata.transactions(), keyvaultOutbox, workspaceOutbox,
+                    openedAudit.service());
             services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
                     List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, backends, config.startTimeout()));
             PlatformServices started = services;
+            // every service's outbox ships to the audit service, each under its own ingest credential
+            Map<PlatformService, AuditOutbox> outboxes = Map.of(PlatformService.GATEWAY, gatewayOutbox,
+                    PlatformService.KEYVAULT, keyvaultOutbox, PlatformService.WORKSPACE_SERVICE, workspaceOutbox);
+            for (PlatformService shipper : PlatformServices.AUDIT_SHIPPERS) {
+                shipping.add(ShippingLoop.start(outboxes.get(shipper), new HttpAuditShipper(started.internalServices().get("audit"), shipper,
+                        keys.keyOf(AuditIngestToken.keyName(shipper)), java.time.Duration.ofSeconds(10), java.time.Clock.systemUTC()),
+                        ShippingConfig.defaults()));
+            }
+            identityEvents = identityEventPoller(config, keycloak, tenants, audit).start(config.audit().identityEventsInterval());
             progress.step("readiness checks", () -> {
                 awaitReady(started.readinessEndpoints(), config.startTimeout());
                 return null;
             });
             printBanner(out, config, started, realms, state, Duration.between(began, Instant.now()));
-            return new EmbeddedPlatform(keycloak, keyvault, database, registry, auditOutbox, serviceOutboxes, services, pidFile);
+            out.println("  Audit log signed by " + audit.key().fingerprint() + " (public key: "
+                    + state.auditSigningKey().resolve(AuditSigningKey.PUBLIC_KEY_FILE) + ")");
+            out.flush();
+            return new EmbeddedPlatform(keycloak, keyvault, database, registry, auditOutbox, serviceOutboxes, audit, shipping, identityEvents,
+                    services, pidFile);
         } catch (Exception | Error e) {
             // whatever failed, nothing this start began keeps running
+            if (identityEvents != null) {
+                identityEvents.close();
+            }
+            shipping.forEach(ShippingLoop::close);
             if (services != null) {
                 services.close();
             }
@@ -145,6 +220,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
                 auditOutbox.close();
             }
             serviceOutboxes.forEach(AuditOutbox::close);
+            if (audit != null) {
+                audit.close();
+            }
             if (registry != null) {
                 registry.close();
             }
@@ -155,6 +233,19 @@ public final class EmbeddedPlatform implements AutoCloseable {
             Files.deleteIfExists(pidFile);
             throw e;
         }
+    }
+
+    /**
+     * Reads the login events of every tenant realm in the platform's Keycloak into the tenant's
+     * audit log (tenants of an external issuer have no realm here to read).
+     */
+    private static io.lakeward.audit.identity.IdentityEventPoller identityEventPoller(PlatformConfig config, KeycloakServer keycloak,
+            TenantRegistry tenants, Audit audit) throws IOException {
+        io.lakeward.infra.keycloak.KeycloakAdminClient admin = keycloak.adminClient();
+        String managedIssuers = keycloak.serverUrl() + "/realms/";
+        return new io.lakeward.audit.identity.IdentityEventPoller(admin::events,
+                () -> tenants.directory().all().stream().filter(tenant -> tenant.issuer().toString().startsWith(managedIssuers)).map(Tenant::id).toList(),
+                audit.store(), config.state().audit().resolve("identity-event-cursors"), java.time.Clock.systemUTC());
     }
 
     private static KeycloakServer startKeycloak(PlatformConfig config, DevCertificateAuthority ca) throws IOException {
@@ -343,6 +434,16 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return gatewayAuditOutbox;
     }
 
+    /** The audit log, for tests that check what arrived in it. */
+    AuditStore auditStore() {
+        return audit.store();
+    }
+
+    /** The audit-signing key's public half, for tests that verify exports. */
+    io.lakeward.keyvault.signing.AuditPublicKey auditPublicKey() {
+        return audit.key().publicKey();
+    }
+
     public void awaitStop() throws InterruptedException {
         stopped.await();
     }
@@ -350,9 +451,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping the platform");
+        identityEvents.close();
+        shippingLoops.forEach(ShippingLoop::close);
         services.close();
         gatewayAuditOutbox.close();
         serviceAuditOutboxes.forEach(AuditOutbox::close);
+        audit.close();
         registry.close();
         database.close();
         keycloak.close();

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The command line: {@code up} starts the embedded platform and serves until interrupted,
- * {@code down} stops what an earlier {@code up} of the same state directory started.
+ * {@code down} stops what an earlier {@code up} of the same state directory started,
+ * {@code audit verify <export>} checks an audit export offline.
  * Options are {@code --key=value} pairs with the configuration keys of the README, and
  * {@code --config=<file>} names a properties file.
  */
@@ -18,6 +19,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("audit")) {
+            System.exit(audit(Arrays.asList(args).subList(1, args.length)));
+            return;
+        }
         String verb = args.length == 0 || args[0].startsWith("--") ? "up" : args[0];
         int firstOption = args.length == 0 || args[0].startsWith("--") ? 0 : 1;
         List<String> operands = new java.util.ArrayList<>();
@@ -80,6 +85,21 @@ public final class Main {
         }
     }
 
+    /** {@code audit verify <export>} and {@code audit public-key}: offline, no platform needed. */
+    static int audit(List<String> arguments) {
+        Path state = PlatformConfig.defaultStateDirectory();
+        for (String argument : arguments) {
+            if (argument.startsWith("--platform.state-dir=")) {
+                state = Path.of(argument.substring("--platform.state-dir=".length()));
+            }
+        }
+        String environment = System.getenv(ConfigSource.environmentName("platform.state-dir"));
+        if (environment != null && !environment.isBlank() && arguments.stream().noneMatch(a -> a.startsWith("--platform.state-dir="))) {
+            state = Path.of(environment);
+        }
+        return AuditCommand.run(arguments, AuditCommand.defaultPublicKey(new StateDirectory(state)), System.out, System.err);
+    }
+
     private static void up(PlatformConfig config) throws Exception {
         EmbeddedPlatform platform;
         try {
@@ -97,6 +117,7 @@ public final class Main {
     private static void usage(String problem) {
         System.err.println("lakeward: " + problem);
         System.err.println("usage: lakeward [up|down|tenant delete <id>] [--config=<file>] [--<key>=<value> ...]");
+        System.err.println("       lakeward audit verify <export directory or zip> [--public-key=<pem file>]");
         System.exit(2);
     }
 }

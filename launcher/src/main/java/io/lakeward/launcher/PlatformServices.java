@@ -1,6 +1,9 @@
 package io.lakeward.launcher;
 
 import io.lakeward.audit.AuditVerticle;
+import io.lakeward.audit.client.event.PlatformService;
+import io.lakeward.audit.client.shipping.AuditIngestToken;
+import io.lakeward.audit.service.AuditService;
 import io.lakeward.audit.client.outbox.AuditOutbox;
 import io.lakeward.common.identity.InternalIdentitySigner;
 import io.lakeward.common.identity.InternalIdentityVerifier;
@@ -55,7 +58,8 @@ public final class PlatformServices implements AutoCloseable {
      * @param keyvaultAudit the keyvault API's audit outbox
      * @param workspaceAudit the workspace-service's audit outbox (secret access)
      */
-    public record Backends(Keyvault keyvault, Transactions metadata, AuditOutbox keyvaultAudit, AuditOutbox workspaceAudit) {
+    public record Backends(Keyvault keyvault, Transactions metadata, AuditOutbox keyvaultAudit, AuditOutbox workspaceAudit,
+                           AuditService auditService) {
     }
 
     private PlatformServices(Vertx vertx, GatewayVerticle gateway, WorkspaceVerticle workspace, ComputeVerticle compute, AuditVerticle audit,
@@ -71,6 +75,15 @@ public final class PlatformServices implements AutoCloseable {
 
     /** The internal services, each with a key of its own for the gateway's assertions. */
     public static final List<String> INTERNAL_SERVICES = List.of("workspace-service", "compute", "audit");
+    /** The services whose outboxes ship to the audit service, each under a key of its own. */
+    public static final List<PlatformService> AUDIT_SHIPPERS = List.of(PlatformService.GATEWAY, PlatformService.WORKSPACE_SERVICE, PlatformService.KEYVAULT);
+
+    /** Every internal key the platform needs: the services' and the audit shippers'. */
+    public static List<String> internalKeyNames() {
+        List<String> names = new java.util.ArrayList<>(INTERNAL_SERVICES);
+        AUDIT_SHIPPERS.forEach(service -> names.add(AuditIngestToken.keyName(service)));
+        return names;
+    }
     /** How long an internal identity assertion lives: long enough for one hop on loopback. */
     static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(30);
 
@@ -95,8 +108,10 @@ public final class PlatformServices implements AutoCloseable {
                 new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock), secrets, backends.workspaceAudit());
         ComputeVerticle compute = new ComputeVerticle(config.compute(), List.of(), metrics,
                 new InternalIdentityVerifier("compute", keys.keyOf("compute"), clock));
+        Map<PlatformService, javax.crypto.SecretKey> ingestKeys = new LinkedHashMap<>();
+        AUDIT_SHIPPERS.forEach(service -> ingestKeys.put(service, keys.keyOf(AuditIngestToken.keyName(service))));
         AuditVerticle audit = new AuditVerticle(config.audit(), List.of(), metrics,
-                new InternalIdentityVerifier("audit", keys.keyOf("audit"), clock));
+                new InternalIdentityVerifier("audit", keys.keyOf("audit"), clock), backends.auditService(), ingestKeys, clock);
         KeyvaultVerticle keyvault = new KeyvaultVerticle(backends.keyvault(), backends.keyvaultAudit(), config.keyvault().port(), metrics);
         try {
             // internal services first: the gateway is the door, opened last, once it knows where they listen
@@ -140,6 +155,11 @@ public final class PlatformServices implements AutoCloseable {
     /** Base URLs of the internal services on loopback, by service name. */
     public Map<String, URI> internalServices() {
         return upstreams;
+    }
+
+    /** The gateway's route table: every public method, path and declared action. */
+    public List<io.lakeward.gateway.GatewayRoute> gatewayRoutes() {
+        return gateway.routeTable();
     }
 
     public URI metricsEndpoint() {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
  *   secrets/    generated passwords and client secrets (owner-only)
  *   keycloak/   this state's own copy of the Keycloak distribution and its data
  *   run/        process ids of what {@code up} started
+ *   audit/      the audit log (store/: one hash chain per tenant) and its exports (exports/)
+ *   audit-outbox/ each service's durable outbox of audit events not yet shipped
  *   hosts       name resolution of the platform's host names for the JVMs it starts
  * </pre>
  */
@@ -43,6 +45,16 @@ public record StateDirectory(Path root) {
 
     public Path hostsFile() {
         return root.resolve("hosts");
+    }
+
+    /** The audit service's own directory: the hash-chained log under {@code store/}, exports under {@code exports/}. */
+    public Path audit() {
+        return root.resolve("audit");
+    }
+
+    /** The audit-signing key pair (owner-only; the public half is what auditors verify exports with). */
+    public Path auditSigningKey() {
+        return secrets().resolve("audit-signing");
     }
 
     /** The durable audit outbox of one service (one process per directory). */

@@ -24,9 +24,11 @@ class PlatformRestartTest {
 
         String firstCa;
         String firstSecrets;
+        String firstAuditKey;
         try (EmbeddedPlatform first = EmbeddedPlatform.start(config, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
             firstCa = Files.readString(config.state().caCertificate());
             firstSecrets = Files.readString(RealmProvisioner.secretsFile(config.state().secrets(), "acme"));
+            firstAuditKey = first.auditPublicKey().fingerprint();
         }
 
         ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -35,6 +37,7 @@ class PlatformRestartTest {
             System.out.printf("second start on the same state directory: %.1f s%n", (System.nanoTime() - started) / 1e9);
             assertEquals(firstCa, Files.readString(config.state().caCertificate()), "the CA is made once");
             assertEquals(firstSecrets, Files.readString(RealmProvisioner.secretsFile(config.state().secrets(), "acme")), "secrets are generated once");
+            assertEquals(firstAuditKey, second.auditPublicKey().fingerprint(), "the audit-signing key is generated once");
             String banner = output.toString(StandardCharsets.UTF_8);
             assertTrue(banner.contains("printed at first start"), banner);
             RealmSecrets secrets = RealmSecrets.read(RealmProvisioner.secretsFile(config.state().secrets(), "acme"));

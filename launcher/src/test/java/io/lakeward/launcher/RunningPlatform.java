@@ -84,6 +84,9 @@ final class RunningPlatform {
         settings.put("compute.port", "0");
         settings.put("audit.port", "0");
         settings.put("keyvault.port", "0");
+        // tests wait for login events and checkpoints: read and sign them often
+        settings.put("audit.identity-events.interval", "1s");
+        settings.put("audit.checkpoint.interval", "1s");
         return settings;
     }
 
@@ -127,15 +130,52 @@ final class RunningPlatform {
     }
 
     /**
-     * The audit events the gateway's outbox holds for the request that got {@code response} (by its
-     * {@code X-Request-Id}); the outbox shows only durable events.
+     * The gateway's audit events for the request that got {@code response} (by its
+     * {@code X-Request-Id}), once they arrived in the audit log: the gateway's outbox ships them
+     * there; waits (at most 20 s) until at least one gateway event of the request is stored.
      */
     List<io.lakeward.audit.client.event.AuditEvent> auditEventsOf(HttpResponse<?> response) {
         String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
-        return platform.gatewayAuditOutbox().readAll().stream()
-                .map(io.lakeward.audit.client.outbox.OutboxEntry::event)
-                .filter(event -> event.requestId().value().equals(requestId))
-                .toList();
+        return awaitAuditEvents(requestId, event -> event.service() == io.lakeward.audit.client.event.PlatformService.GATEWAY);
+    }
+
+    /** Every event of the request {@code requestId} in the audit log, waiting (at most 20 s) until one matches {@code present}. */
+    List<io.lakeward.audit.client.event.AuditEvent> awaitAuditEvents(String requestId,
+            java.util.function.Predicate<io.lakeward.audit.client.event.AuditEvent> present) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            List<io.lakeward.audit.client.event.AuditEvent> events = storedEvents(requestId);
+            if (events.stream().anyMatch(present)) {
+                return events;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no audit event of request " + requestId + " reached the audit log within 20 s: " + events);
+            }
+            try {
+                platform.auditStore().awaitAppend(Duration.ofMillis(200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private List<io.lakeward.audit.client.event.AuditEvent> storedEvents(String requestId) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = io.lakeward.audit.client.event.AuditJson.newMapper();
+        List<io.lakeward.audit.client.event.AuditEvent> events = new java.util.ArrayList<>();
+        String needle = "\"request_id\":\"" + requestId + "\"";
+        for (io.lakeward.audit.store.AuditLogId log : platform.auditStore().logIds()) {
+            platform.auditStore().read(log, 1, Long.MAX_VALUE, record -> {
+                if (record.eventJsonText().contains(needle)) {
+                    try {
+                        events.add(mapper.readValue(record.eventJson(), io.lakeward.audit.client.event.AuditEvent.class));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+        }
+        return events;
     }
 
     static String read(Path file) throws IOException {

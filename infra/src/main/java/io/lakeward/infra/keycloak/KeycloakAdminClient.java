@@ -270,6 +270,21 @@ public final class KeycloakAdminClient {
         return names(body(expect(call("GET", userPath(realm, userId) + "/role-mappings/realm/composite?briefRepresentation=true", null), 200)));
     }
 
+    /**
+     * A page of the realm's stored user events of the given types (Keycloak's events API,
+     * newest first), from {@code dateFrom} (a day, {@code yyyy-MM-dd}) on.
+     */
+    public JsonNode events(String realm, List<String> types, String dateFrom, int first, int max) throws IOException {
+        StringBuilder path = new StringBuilder("/admin/realms/" + checkName("realm", realm) + "/events?first=" + first + "&max=" + max);
+        for (String type : types) {
+            path.append("&type=").append(query(type));
+        }
+        if (dateFrom != null) {
+            path.append("&dateFrom=").append(query(dateFrom));
+        }
+        return body(expect(call("GET", path.toString(), null), 200));
+    }
+
     private static String userPath(String realm, String userId) {
         return "/admin/realms/" + checkName("realm", realm) + "/users/" + checkName("user id", userId);
     }

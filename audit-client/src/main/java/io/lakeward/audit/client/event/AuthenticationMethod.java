@@ -13,5 +13,7 @@ public enum AuthenticationMethod {
     /** The per-driver secret on the loopback channel between compute and a cluster driver. */
     DRIVER_SECRET,
     /** A short-lived token scoped to a tenant and cluster, e.g. for the keyvault's wrap/unwrap API. */
-    SCOPED_TOKEN
+    SCOPED_TOKEN,
+    /** Sign-in at the identity provider itself (its login form, a client's credentials), as its own events report it. */
+    IDENTITY_PROVIDER
 }
