@@ -19,6 +19,7 @@ import io.lakeward.metastore.tenant.JdbcTenantRegistryStore;
 import io.lakeward.metastore.tenant.NewTenant;
 import io.lakeward.metastore.tenant.TenantRecord;
 import io.lakeward.metastore.tenant.TenantRegistry;
+import io.lakeward.metastore.token.JdbcPersonalAccessTokenStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -101,7 +102,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
             auditOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("gateway")));
             AuditOutbox gatewayOutbox = auditOutbox;
             services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
-                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, config.startTimeout()));
+                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox,
+                    new JdbcPersonalAccessTokenStore(metadata.transactions()), config.startTimeout()));
             PlatformServices started = services;
             progress.step("readiness checks", () -> {
                 awaitReady(started.readinessEndpoints(), config.startTimeout());
