@@ -13,6 +13,7 @@ import io.lakeward.common.tenant.InMemoryTenantDirectory;
 import io.lakeward.common.tenant.Tenant;
 import io.lakeward.common.tenant.TenantStatus;
 import io.lakeward.infra.keycloak.ProvisionedRealm;
+import io.lakeward.keyvault.tls.DevCertificateAuthority;
 import io.lakeward.keyvault.tls.ServerCertificate;
 import io.lakeward.metastore.token.PersonalAccessTokenStore;
 import io.lakeward.testing.keycloak.TestingKeycloak;
@@ -52,29 +53,35 @@ public final class TestGateway implements AutoCloseable {
     private final FileAuditOutbox outbox;
     private final PrometheusMeterRegistry metrics;
     private final HttpClient client;
-    private final TestingKeycloak keycloak;
+    private final DevCertificateAuthority ca;
     private Path outboxDirectory;
+    private int upstreamPort;
 
     private TestGateway(Vertx vertx, GatewayVerticle gateway, FileAuditOutbox outbox, PrometheusMeterRegistry metrics, HttpClient client,
-                        TestingKeycloak keycloak) {
+                        DevCertificateAuthority ca) {
         this.vertx = vertx;
         this.gateway = gateway;
         this.outbox = outbox;
         this.metrics = metrics;
         this.client = client;
-        this.keycloak = keycloak;
+        this.ca = ca;
     }
 
     /** A gateway for the tenants of {@code realms} (host {@code <realm>.lakeward.localhost}), state under {@code state}. */
     public static TestGateway start(Path state, List<ProvisionedRealm> realms, GatewayConfig.TokenSettings tokens,
                                     PersonalAccessTokenStore personalTokens) throws Exception {
         TestingKeycloak keycloak = TestingKeycloak.get();
-        ServerCertificate certificate = keycloak.certificateAuthority()
-                .issueServerCertificate("gateway-" + UUID.randomUUID().toString().substring(0, 8), List.of(BASE, "*." + BASE));
+        return start(state, keycloak.certificateAuthority(), keycloak.serverUrl() + "/realms/", realms, tokens, personalTokens);
+    }
+
+    /** As {@link #start(Path, List, GatewayConfig.TokenSettings, PersonalAccessTokenStore)}, for realms of a Keycloak whose CA is {@code ca}. */
+    public static TestGateway start(Path state, DevCertificateAuthority ca, String managedIssuerPrefix, List<ProvisionedRealm> realms,
+                                    GatewayConfig.TokenSettings tokens, PersonalAccessTokenStore personalTokens) throws Exception {
+        ServerCertificate certificate = ca.issueServerCertificate("gateway-" + UUID.randomUUID().toString().substring(0, 8), List.of(BASE, "*." + BASE));
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, 0, BASE, certificate.certificatePem(), certificate.privateKeyPem(),
-                keycloak.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(10),
+                ca.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(10),
                 new GatewayConfig.RateLimit(100_000, 100_000), new GatewayConfig.RateLimit(100_000, 100_000),
-                keycloak.serverUrl() + "/realms/", tokens);
+                managedIssuerPrefix, tokens);
         InMemoryTenantDirectory tenants = new InMemoryTenantDirectory(realms.stream().map(TestGateway::tenant).toList());
         Vertx vertx = Vertx.vertx();
         try {
@@ -92,9 +99,10 @@ public final class TestGateway implements AutoCloseable {
                     new InternalIdentitySigner(InternalServiceKeys.generate(List.of("workspace-service")), Duration.ofSeconds(30),
                             Clock.systemUTC()), outbox, personalTokens);
             vertx.deployVerticle(gateway).await(30, TimeUnit.SECONDS);
-            HttpClient client = HttpClient.newBuilder().sslContext(keycloak.sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
-            TestGateway started = new TestGateway(vertx, gateway, outbox, metrics, client, keycloak);
+            HttpClient client = HttpClient.newBuilder().sslContext(ca.sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
+            TestGateway started = new TestGateway(vertx, gateway, outbox, metrics, client, ca);
             started.outboxDirectory = state.resolve("audit-outbox");
+            started.upstreamPort = upstream.actualPort();
             return started;
         } catch (Exception e) {
             vertx.close().await(30, TimeUnit.SECONDS);
@@ -131,6 +139,11 @@ public final class TestGateway implements AutoCloseable {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The loopback port of the trivial upstream the gateway forwards to. */
+    public int upstreamPort() {
+        return upstreamPort;
+    }
+
     /** Where the gateway's audit outbox keeps its files. */
     public Path outboxDirectory() {
         return outboxDirectory;
@@ -160,9 +173,14 @@ public final class TestGateway implements AutoCloseable {
 
     /** A client-credentials access token of the realm's automation service account, from Keycloak. */
     public static String serviceAccountToken(ProvisionedRealm realm) throws IOException, InterruptedException {
+        return serviceAccountToken(realm, TestingKeycloak.get().certificateAuthority());
+    }
+
+    /** As {@link #serviceAccountToken(ProvisionedRealm)}, from a Keycloak whose CA is {@code ca}. */
+    public static String serviceAccountToken(ProvisionedRealm realm, DevCertificateAuthority ca) throws IOException, InterruptedException {
         String form = "grant_type=client_credentials&client_id=" + realm.automationClient().clientId()
                 + "&client_secret=" + URLEncoder.encode(realm.automationClient().secret().reveal(), StandardCharsets.UTF_8);
-        HttpClient client = HttpClient.newBuilder().sslContext(TestingKeycloak.get().sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder().sslContext(ca.sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(realm.tokenEndpoint())
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -175,10 +193,6 @@ public final class TestGateway implements AutoCloseable {
 
     public static JsonNode json(HttpResponse<String> response) throws IOException {
         return JSON.readTree(response.body());
-    }
-
-    public TestingKeycloak keycloak() {
-        return keycloak;
     }
 
     @Override

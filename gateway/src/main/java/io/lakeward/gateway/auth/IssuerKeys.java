@@ -37,9 +37,11 @@ final class IssuerKeys {
     IssuerKeys(URI issuer, ResourceRetriever retriever, Duration cacheTtl, Duration refetchInterval, Duration outageTolerance,
                Counter fetches) {
         ResourceRetriever limited = new RateLimitedRetriever(retriever, refetchInterval, fetches);
+        // Nimbus requires refresh-ahead time + refresh timeout <= time to live
         long refreshAhead = Math.min(Duration.ofSeconds(30).toMillis(), cacheTtl.toMillis() / 3);
+        long refreshTimeout = Math.min(Duration.ofSeconds(15).toMillis(), cacheTtl.toMillis() / 3);
         this.source = JWKSourceBuilder.<SecurityContext>create(jwksUrl(issuer), limited)
-                .cache(cacheTtl.toMillis(), Duration.ofSeconds(15).toMillis())
+                .cache(cacheTtl.toMillis(), refreshTimeout)
                 .refreshAheadCache(refreshAhead, false)
                 .rateLimited(false)
                 .retrying(false)
