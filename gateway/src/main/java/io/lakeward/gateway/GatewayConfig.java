@@ -31,7 +31,74 @@ public record GatewayConfig(
         Duration upstreamTimeout,
         RateLimit tenantRateLimit,
         RateLimit principalRateLimit,
-        String managedIssuerPrefix) {
+        String managedIssuerPrefix,
+        TokenSettings tokens) {
+
+    /**
+     * Bearer-token settings: the verified-token cache, the issuers' key sets, personal access tokens.
+     *
+     * @param cacheTtl how long a verified access token is remembered (never past its {@code exp})
+     * @param cacheSize how many verified access tokens are remembered at most
+     * @param keysCacheTtl how long an issuer's key set is used before it is fetched again (refreshed ahead of that)
+     * @param keysRefetchInterval at most one key-set fetch per issuer in this interval, whatever the
+     *        cause (unknown key id, expiry, failure)
+     * @param keysOutageTolerance how long the last key set keeps being used while the issuer cannot be reached
+     * @param personalTokenMaxLifetime the longest lifetime a personal access token may ask for (and the default)
+     * @param personalTokenMaxPerPrincipal unexpired personal access tokens one principal may hold
+     * @param personalTokenCacheTtl how long a verified personal access token is remembered: the bound
+     *        on how late another gateway instance sees a revocation
+     * @param personalTokenLastUseFlush how often last-use times are written, coalesced
+     */
+    public record TokenSettings(Duration cacheTtl, int cacheSize, Duration keysCacheTtl, Duration keysRefetchInterval,
+                                Duration keysOutageTolerance, Duration personalTokenMaxLifetime, int personalTokenMaxPerPrincipal,
+                                Duration personalTokenCacheTtl, Duration personalTokenLastUseFlush) {
+        public static TokenSettings defaults() {
+            return new TokenSettings(Duration.ofMinutes(5), 10_000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(12),
+                    Duration.ofDays(90), 50, Duration.ofSeconds(5), Duration.ofSeconds(30));
+        }
+
+        static TokenSettings from(ConfigSource source, ConfigProblems problems) {
+            TokenSettings defaults = defaults();
+            TokenSettings settings = new TokenSettings(
+                    source.duration("gateway.token.cache-ttl", defaults.cacheTtl(), problems),
+                    source.integer("gateway.token.cache-size", defaults.cacheSize(), 0, 10_000_000, problems),
+                    source.duration("gateway.token.jwks.cache-ttl", defaults.keysCacheTtl(), problems),
+                    source.duration("gateway.token.jwks.refetch-interval", defaults.keysRefetchInterval(), problems),
+                    source.duration("gateway.token.jwks.outage-tolerance", defaults.keysOutageTolerance(), problems),
+                    source.duration("gateway.personal-access-token.max-lifetime", defaults.personalTokenMaxLifetime(), problems),
+                    source.integer("gateway.personal-access-token.max-per-principal", defaults.personalTokenMaxPerPrincipal(), 1, 10_000, problems),
+                    source.duration("gateway.personal-access-token.cache-ttl", defaults.personalTokenCacheTtl(), problems),
+                    source.duration("gateway.personal-access-token.last-use-flush-interval", defaults.personalTokenLastUseFlush(), problems));
+            if (settings.keysCacheTtl().compareTo(Duration.ofSeconds(10)) < 0) {
+                problems.add("gateway.token.jwks.cache-ttl", "must be at least 10s");
+            }
+            if (settings.personalTokenMaxLifetime().compareTo(Duration.ofHours(1)) < 0
+                    || settings.personalTokenMaxLifetime().compareTo(Duration.ofDays(730)) > 0) {
+                problems.add("gateway.personal-access-token.max-lifetime", "must be from 1h to 730d");
+            }
+            if (settings.personalTokenCacheTtl().compareTo(Duration.ofMinutes(1)) > 0) {
+                problems.add("gateway.personal-access-token.cache-ttl", "must be at most 1m: it bounds how late a revocation takes effect");
+            }
+            if (settings.personalTokenLastUseFlush().compareTo(Duration.ofSeconds(1)) < 0) {
+                problems.add("gateway.personal-access-token.last-use-flush-interval", "must be at least 1s");
+            }
+            return settings;
+        }
+    }
+
+    /** As the canonical constructor, with the default token settings. */
+    public GatewayConfig(String bindHost, int port, int managementPort, String baseDomain, Path certificatePem, Path privateKeyPem,
+                         Path identityProviderTrustPem, String audience, Duration clockSkew, Duration identityProviderTimeout,
+                         Duration upstreamTimeout, RateLimit tenantRateLimit, RateLimit principalRateLimit, String managedIssuerPrefix) {
+        this(bindHost, port, managementPort, baseDomain, certificatePem, privateKeyPem, identityProviderTrustPem, audience, clockSkew,
+                identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, TokenSettings.defaults());
+    }
+
+    /** This configuration with other token settings. */
+    public GatewayConfig withTokens(TokenSettings settings) {
+        return new GatewayConfig(bindHost, port, managementPort, baseDomain, certificatePem, privateKeyPem, identityProviderTrustPem,
+                audience, clockSkew, identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, settings);
+    }
 
     /** A token-bucket limit: requests per second, and how many may come at once. */
     public record RateLimit(int perSecond, int burst) {
@@ -49,6 +116,7 @@ public record GatewayConfig(
         Objects.requireNonNull(identityProviderTrustPem, "identityProviderTrustPem");
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(managedIssuerPrefix, "managedIssuerPrefix");
+        Objects.requireNonNull(tokens, "tokens");
     }
 
     /** Reads {@code gateway.*} keys; the TLS files come from the composition root, which owns the certificates. */
@@ -72,6 +140,7 @@ public record GatewayConfig(
                 source.duration("gateway.upstream.timeout", Duration.ofSeconds(60), problems),
                 RateLimit.from(source, problems, "gateway.rate-limit.tenant", 500, 1000),
                 RateLimit.from(source, problems, "gateway.rate-limit.principal", 100, 200),
-                managedIssuerPrefix);
+                managedIssuerPrefix,
+                TokenSettings.from(source, problems));
     }
 }

@@ -8,10 +8,13 @@ import io.lakeward.gateway.audit.RequestAudit;
 import io.lakeward.gateway.auth.AccessTokenVerifier;
 import io.lakeward.gateway.auth.BearerAuthentication;
 import io.lakeward.gateway.auth.IssuerReadinessCheck;
+import io.lakeward.gateway.auth.PersonalAccessTokenVerifier;
 import io.lakeward.gateway.edge.RateLimiter;
 import io.lakeward.gateway.edge.RateLimits;
 import io.lakeward.gateway.proxy.UpstreamProxy;
 import io.lakeward.gateway.tenant.TenantResolver;
+import io.lakeward.gateway.token.TokenApi;
+import io.lakeward.metastore.token.PersonalAccessTokenStore;
 import io.lakeward.gateway.web.LandingPage;
 import io.lakeward.service.OperationalRoutes;
 import io.lakeward.service.ServiceRouters;
@@ -29,6 +32,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +53,10 @@ public final class GatewayVerticle extends VerticleBase {
     private final Map<String, URI> upstreams;
     private final InternalIdentitySigner signer;
     private final AuditOutbox auditOutbox;
+    private final PersonalAccessTokenStore personalTokenStore;
     private WorkerExecutor tokenWorkers;
+    private WorkerExecutor databaseWorkers;
+    private PersonalAccessTokenVerifier personalTokens;
     private HttpServer publicServer;
     private HttpServer managementServer;
     private volatile List<GatewayRoute> routeTable = List.of();
@@ -58,15 +65,17 @@ public final class GatewayVerticle extends VerticleBase {
      * @param upstreams the loopback base URL of every internal service, by service name
      * @param signer makes the internal identity assertion of each proxied request
      * @param auditOutbox where every public request's audit event goes before its answer
+     * @param personalTokenStore where personal access tokens are kept (by hash)
      */
     public GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics, Map<String, URI> upstreams,
-                           InternalIdentitySigner signer, AuditOutbox auditOutbox) {
+                           InternalIdentitySigner signer, AuditOutbox auditOutbox, PersonalAccessTokenStore personalTokenStore) {
         this.config = config;
         this.tenants = tenants;
         this.metrics = metrics;
         this.upstreams = Map.copyOf(upstreams);
         this.signer = signer;
         this.auditOutbox = auditOutbox;
+        this.personalTokenStore = personalTokenStore;
     }
 
     @Override
@@ -76,8 +85,15 @@ public final class GatewayVerticle extends VerticleBase {
                 .setSsl(true)
                 .setTrustOptions(new PemTrustOptions().addCertPath(config.identityProviderTrustPem().toString()))
                 .setConnectTimeout((int) config.identityProviderTimeout().toMillis()));
-        AccessTokenVerifier verifier = new AccessTokenVerifier(tenants, config.audience(), config.clockSkew(),
-                config.identityProviderTimeout(), sslSocketFactory());
+        // bearer tokens: access tokens verified with the issuers' keys, personal access tokens by hash
+        databaseWorkers = vertx.createSharedWorkerExecutor("lakeward-gateway-metastore", 4);
+        GatewayConfig.TokenSettings tokens = config.tokens();
+        AccessTokenVerifier verifier = new AccessTokenVerifier(tenants, new AccessTokenVerifier.Settings(config.audience(), config.clockSkew(),
+                tokens.cacheTtl(), tokens.cacheSize(), tokens.keysCacheTtl(), tokens.keysRefetchInterval(), tokens.keysOutageTolerance()),
+                config.identityProviderTimeout(), sslSocketFactory(), metrics, Clock.systemUTC());
+        personalTokens = new PersonalAccessTokenVerifier(personalTokenStore, tokens.personalTokenCacheTtl(), tokens.cacheSize(),
+                Clock.systemUTC());
+        vertx.setPeriodic(tokens.personalTokenLastUseFlush().toMillis(), timer -> flushLastUse());
         OperationalRoutes operational = new OperationalRoutes(vertx, "gateway",
                 List.of(new IssuerReadinessCheck(tenants, identityProvider, config.identityProviderTimeout(), config.managedIssuerPrefix())));
 
@@ -86,13 +102,15 @@ public final class GatewayVerticle extends VerticleBase {
         RequestAudit audit = new RequestAudit(auditOutbox);
         audit.install(publicRouter);
         TenantResolver tenantResolver = new TenantResolver(tenants);
-        BearerAuthentication authentication = new BearerAuthentication(verifier, tokenWorkers);
+        BearerAuthentication authentication = new BearerAuthentication(verifier, personalTokens, tokenWorkers, databaseWorkers);
+        TokenApi tokenApi = new TokenApi(personalTokenStore, personalTokens, new SecureRandom(), databaseWorkers, audit, tokens,
+                Clock.systemUTC());
         UpstreamProxy proxy = new UpstreamProxy(vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.upstreamTimeout().toMillis())), upstreams, signer, config.upstreamTimeout(), audit);
         RateLimits limits = new RateLimits(
                 new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
                 new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));
-        routeTable = routes(proxy, audit);
+        routeTable = routes(proxy, audit, tokenApi);
         for (GatewayRoute route : routeTable) {
             var entry = publicRouter.route(route.method(), route.path())
                     .handler(context -> RequestAudit.declare(context, route.action()))
@@ -131,7 +149,18 @@ public final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return tokenWorkers == null ? Future.succeededFuture() : tokenWorkers.close();
+        Future<?> flushed = databaseWorkers == null ? Future.succeededFuture() : flushLastUse();
+        return flushed.eventually(() -> Future.all(
+                tokenWorkers == null ? Future.succeededFuture() : tokenWorkers.close(),
+                databaseWorkers == null ? Future.succeededFuture() : databaseWorkers.close()));
+    }
+
+    /** Writes the personal access tokens' last-use times gathered since the previous flush. */
+    private Future<Void> flushLastUse() {
+        return databaseWorkers.executeBlocking(() -> {
+            personalTokens.flushLastUse();
+            return null;
+        }, false);
     }
 
     /** The port the public listener is bound to (useful when configured as 0). */
@@ -149,7 +178,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     /** The route table: every public path, its action and whether it needs a credential. */
-    static List<GatewayRoute> routes(UpstreamProxy proxy, RequestAudit audit) {
+    static List<GatewayRoute> routes(UpstreamProxy proxy, RequestAudit audit, TokenApi tokenApi) {
         return List.of(
                 new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, LandingPage.handler(audit)),
                 new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, proxy.to("workspace-service")),
@@ -169,7 +198,16 @@ public final class GatewayVerticle extends VerticleBase {
                 new GatewayRoute(HttpMethod.GET, "/api/2.0/audit/events", "audit.read", true, proxy.to("audit")),
                 new GatewayRoute(HttpMethod.GET, "/api/2.0/audit/my-access", "audit.read_own", true, proxy.to("audit")),
                 new GatewayRoute(HttpMethod.POST, "/api/2.0/audit/exports", "audit.export", true, proxy.to("audit")),
-                new GatewayRoute(HttpMethod.GET, "/api/2.0/audit/exports/:export_id", "audit.export", true, proxy.to("audit")));
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/audit/exports/:export_id", "audit.export", true, proxy.to("audit")),
+                // personal access tokens (Databricks token API and token management)
+                new GatewayRoute(HttpMethod.POST, "/api/2.0/token/create", "token.create", true, tokenApi.create()),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/token/list", "token.list", true, tokenApi.list()),
+                new GatewayRoute(HttpMethod.POST, "/api/2.0/token/delete", "token.delete", true, tokenApi.delete()),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/token-management/tokens", "token_management.list", true, tokenApi.managementList()),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/token-management/tokens/:token_id", "token_management.read", true,
+                        tokenApi.managementGet()),
+                new GatewayRoute(HttpMethod.DELETE, "/api/2.0/token-management/tokens/:token_id", "token_management.delete", true,
+                        tokenApi.managementDelete()));
     }
 
     private javax.net.ssl.SSLSocketFactory sslSocketFactory() {

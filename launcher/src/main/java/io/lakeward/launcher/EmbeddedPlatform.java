@@ -37,6 +37,7 @@ import io.lakeward.metastore.tenant.JdbcTenantRegistryStore;
 import io.lakeward.metastore.tenant.NewTenant;
 import io.lakeward.metastore.tenant.TenantRecord;
 import io.lakeward.metastore.tenant.TenantRegistry;
+import io.lakeward.metastore.token.JdbcPersonalAccessTokenStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -184,7 +185,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
             AuditOutbox workspaceOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("workspace-service")));
             serviceOutboxes.add(workspaceOutbox);
             PlatformServices.Backends backends = new PlatformServices.Backends(keyvault, metadata.transactions(), keyvaultOutbox, workspaceOutbox,
-                    openedAudit.service());
+                    openedAudit.service(), new JdbcPersonalAccessTokenStore(metadata.transactions()));
             services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
                     List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, backends, config.startTimeout()));
             PlatformServices started = services;

@@ -185,6 +185,33 @@ class GatewayTokenTest {
         assertEquals(200, platform.get(platform.tenantUrl("acme", ME), acmeToken).statusCode());
     }
 
+    @Test
+    void aPersonalAccessTokenWorksAtItsOwnTenantOnlyAndStopsWhenRevoked() throws Exception {
+        HttpResponse<String> created = platform.https.send(java.net.http.HttpRequest.newBuilder(platform.tenantUrl("acme", "/api/2.0/token/create"))
+                .header("Authorization", "Bearer " + acmeToken)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"lifetime_seconds\": 600, \"comment\": \"platform test\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, created.statusCode(), created.body());
+        JsonNode answer = JSON.readTree(created.body());
+        String token = answer.get("token_value").asText();
+        String tokenId = answer.get("token_info").get("token_id").asText();
+        assertTrue(token.startsWith("lkw_"));
+
+        HttpResponse<String> me = platform.get(platform.tenantUrl("acme", ME), token);
+        assertEquals(200, me.statusCode(), me.body());
+        assertEquals("lakeward-automation", JSON.readTree(me.body()).get("userName").asText());
+        assertEquals(AuthenticationMethod.PERSONAL_ACCESS_TOKEN, platform.auditEventsOf(me).get(0).actor().authenticationMethod());
+        assertEquals(404, platform.get(platform.tenantUrl("globex", ME), token).statusCode());
+
+        HttpResponse<String> deleted = platform.https.send(java.net.http.HttpRequest.newBuilder(platform.tenantUrl("acme", "/api/2.0/token/delete"))
+                .header("Authorization", "Bearer " + acmeToken)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"token_id\": \"" + tokenId + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        assertEquals(401, platform.get(platform.tenantUrl("acme", ME), token).statusCode());
+    }
+
     private static java.security.interfaces.RSAPublicKey realmKey(String tenant, String kid) throws Exception {
         HttpResponse<String> jwks = platform.get(URI.create(platform.issuer(tenant) + "/protocol/openid-connect/certs"), null);
         return JWKSet.parse(jwks.body()).getKeyByKeyId(kid).toRSAKey().toRSAPublicKey();

@@ -13,8 +13,11 @@ class MigrationsTest {
     @Test
     void shippedMigrationsStartAtOneWithoutRepeats() {
         List<Migration> migrations = Migrations.fromClasspath();
-        assertEquals(List.of(1, 2, 6), migrations.stream().map(Migration::version).toList());
-        assertEquals(List.of("tenant_registry", "workspaces", "secrets"), migrations.stream().map(Migration::description).toList());
+        assertEquals(java.util.stream.IntStream.rangeClosed(1, migrations.size()).boxed().toList(),
+                migrations.stream().map(Migration::version).toList());
+        List<String> descriptions = migrations.stream().map(Migration::description).toList();
+        assertEquals(List.of("tenant_registry", "workspaces"), descriptions.subList(0, 2));
+        assertEquals("personal_access_tokens", descriptions.get(3));
     }
 
     @Test

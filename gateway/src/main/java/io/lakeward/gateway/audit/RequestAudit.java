@@ -6,6 +6,7 @@ import io.lakeward.audit.client.event.AuditEvent;
 import io.lakeward.audit.client.event.AuthenticationMethod;
 import io.lakeward.audit.client.event.Outcome;
 import io.lakeward.audit.client.event.PlatformService;
+import io.lakeward.audit.client.event.ResourceReference;
 import io.lakeward.audit.client.event.Response;
 import io.lakeward.audit.client.event.Source;
 import io.lakeward.audit.client.outbox.AuditOutbox;
@@ -15,6 +16,7 @@ import io.lakeward.common.error.LakewardException;
 import io.lakeward.common.identity.Principal;
 import io.lakeward.common.tenant.Tenant;
 import io.lakeward.gateway.auth.BearerAuthentication;
+import io.lakeward.gateway.auth.RefusalReason;
 import io.lakeward.gateway.tenant.TenantResolver;
 import io.lakeward.service.FailureHandler;
 import io.lakeward.service.RequestIds;
@@ -22,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,9 +43,13 @@ public final class RequestAudit {
     /** The action of a request to a route whose host names no tenant. */
     public static final String UNKNOWN_TENANT = "gateway.unknown_tenant";
 
+    /** The request parameter of an event that names why the credential was refused ({@link RefusalReason#auditValue()}). */
+    public static final String AUTHENTICATION_FAILURE = "authentication_failure";
+
     private static final Logger LOG = LoggerFactory.getLogger(RequestAudit.class);
     private static final String ACTION_KEY = "lakeward.audit.action";
     private static final String AUDITED_KEY = "lakeward.audit.appended";
+    private static final String TOUCHED_KEY = "lakeward.audit.touched";
     private static final Set<String> NOT_AUDITED = Set.of("/health/live", "/health/ready");
 
     private final AuditOutbox outbox;
@@ -61,6 +68,11 @@ public final class RequestAudit {
                 new LakewardException(ErrorCode.ENDPOINT_NOT_FOUND, "no API endpoint at this path")));
         router.errorHandler(405, context -> answerFailure(context,
                 new LakewardException(ErrorCode.METHOD_NOT_ALLOWED, "this endpoint does not accept that method")));
+    }
+
+    /** Names the resource the request's action touched, for its audit event. */
+    public static void touched(RoutingContext context, ResourceReference resource) {
+        context.put(TOUCHED_KEY, resource);
     }
 
     /** The first handler of a route: records the action the route table declares for it. */
@@ -121,6 +133,14 @@ public final class RequestAudit {
                 .requestId(RequestIds.of(context))
                 .response(new Response(status, errorCode))
                 .outcome(outcome(context, status));
+        ResourceReference touched = context.get(TOUCHED_KEY);
+        if (touched != null) {
+            event.touched(touched);
+        }
+        RefusalReason refusal = BearerAuthentication.refusalReason(context);
+        if (refusal != null) {
+            event.requestParameters(Map.of(AUTHENTICATION_FAILURE, refusal.auditValue()));
+        }
         if (tenant != null) {
             event.tenant(tenant.id());
         } else {
@@ -131,10 +151,15 @@ public final class RequestAudit {
 
     private static Actor actor(RoutingContext context) {
         Principal principal = BearerAuthentication.find(context);
+        AuthenticationMethod attempted = BearerAuthentication.attemptedMethod(context);
         if (principal != null) {
+            AuthenticationMethod method = attempted == null ? AuthenticationMethod.BEARER_TOKEN : attempted;
             return principal.type() == Principal.PrincipalType.SERVICE
-                    ? new Actor(ActorType.SERVICE, principal.subject(), principal.name(), AuthenticationMethod.BEARER_TOKEN)
-                    : Actor.user(principal.subject(), principal.name(), AuthenticationMethod.BEARER_TOKEN);
+                    ? new Actor(ActorType.SERVICE, principal.subject(), principal.name(), method)
+                    : Actor.user(principal.subject(), principal.name(), method);
+        }
+        if (attempted != null) {
+            return Actor.rejected(attempted);
         }
         return context.request().getHeader("Authorization") != null
                 ? Actor.rejected(AuthenticationMethod.BEARER_TOKEN)

@@ -1,157 +1,297 @@
 package io.lakeward.gateway.auth;
 
-import io.lakeward.common.identity.Principal;
-import com.nimbusds.jose.JOSEObjectType;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
-import com.nimbusds.jwt.proc.ConfigurableJWTProcessor;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
-import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import io.lakeward.common.error.ErrorCode;
+import com.nimbusds.jwt.SignedJWT;
 import io.lakeward.common.error.LakewardException;
+import io.lakeward.common.identity.Principal;
 import io.lakeward.common.tenant.Tenant;
 import io.lakeward.common.tenant.TenantDirectory;
-import java.net.MalformedURLException;
-import java.net.URI;
-import java.net.URL;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Verifies OIDC access tokens for the tenant a request came to. Each tenant trusts exactly one
- * issuer, with its signing keys fetched from that issuer's JWKS (cached, refreshed ahead,
- * rate-limited on unknown key ids, served from cache while the issuer is down), and the algorithm
- * pinned to RS256. The header {@code typ} must be {@code JWT} and the payload {@code typ}
- * {@code Bearer}, so ID and logout tokens are never taken for access tokens; the audience must
- * name the gateway. Token size is bounded before any parsing.
+ * issuer, whose keys come from its JWKS ({@link IssuerKeys}: cached, refreshed ahead, at most one
+ * fetch per interval, served from cache while the issuer is down). In order, before any key is
+ * looked up: the size is bounded; the compact form must be three base64url parts; header and
+ * payload must be JSON objects without duplicate members; the algorithm must be exactly RS256
+ * (so {@code none} in any casing, HS256 and ECDSA are refused); headers that carry or point to
+ * keys ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}) and any {@code crit} are refused; the
+ * header {@code typ} must be {@code JWT} and the key id a plain token of at most 128 characters.
+ * Then the issuer chooses the tenant (never a key fetch at another tenant's issuer), the signature
+ * is checked with that issuer's key of that id, and the claims: payload {@code typ} {@code Bearer}
+ * (an ID or logout token is never an access token), the gateway in {@code aud}, {@code exp} and
+ * {@code iat} present, not expired, not before {@code nbf}, not issued in the future (all with
+ * the configured clock skew), {@code sub} and {@code azp} present.
  *
- * <p>Blocking: the first use of a tenant fetches its keys over the network. Call on a worker pool.
+ * <p>Verified tokens are remembered by their SHA-256 until {@code min(exp, now + ttl)}
+ * ({@link #cached}); refused ones never.
+ *
+ * <p>Blocking: an uncached token may fetch keys over the network. Call {@link #verify} on a worker pool.
  */
 public final class AccessTokenVerifier {
     /** Tokens larger than this are refused before they are parsed. */
     public static final int MAX_TOKEN_LENGTH = 8192;
     private static final Logger LOG = LoggerFactory.getLogger(AccessTokenVerifier.class);
-    private static final JOSEObjectType JWT = JOSEObjectType.JWT;
+    private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+    private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final Set<String> KEY_CARRYING_HEADERS = Set.of("jwk", "jku", "x5u", "x5c");
+    private static final JsonFactory STRICT_JSON = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    /** What the verifier needs to know besides the tenants. */
+    public record Settings(String audience, Duration clockSkew, Duration cacheTtl, int cacheSize, Duration keysCacheTtl,
+                           Duration keysRefetchInterval, Duration keysOutageTolerance) {
+    }
 
     private final TenantDirectory tenants;
-    private final String audience;
-    private final Duration clockSkew;
-    private final DefaultResourceRetriever retriever;
-    private final Map<String, ConfigurableJWTProcessor<SecurityContext>> processors = new ConcurrentHashMap<>();
+    private final Settings settings;
+    private final ResourceRetriever retriever;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final VerifiedTokenCache<Principal> cache;
+    private final Map<String, IssuerKeys> keys = new ConcurrentHashMap<>();
 
-    public AccessTokenVerifier(TenantDirectory tenants, String audience, Duration clockSkew, Duration timeout, SSLSocketFactory trust) {
+    /**
+     * @param timeout bounds each key-set fetch (connect and read)
+     * @param trust the TLS trust for the issuers' key sets
+     * @param metrics counts key-set fetches per tenant ({@code lakeward.gateway.jwks.fetches})
+     */
+    public AccessTokenVerifier(TenantDirectory tenants, Settings settings, Duration timeout, SSLSocketFactory trust,
+                               MeterRegistry metrics, Clock clock) {
+        this(tenants, settings, retriever(timeout, trust), metrics, clock);
+    }
+
+    AccessTokenVerifier(TenantDirectory tenants, Settings settings, ResourceRetriever retriever, MeterRegistry metrics, Clock clock) {
         this.tenants = tenants;
-        this.audience = audience;
-        this.clockSkew = clockSkew;
+        this.settings = settings;
+        this.retriever = retriever;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.cache = new VerifiedTokenCache<>(settings.cacheTtl(), settings.cacheSize(), clock);
+    }
+
+    private static ResourceRetriever retriever(Duration timeout, SSLSocketFactory trust) {
         int millis = Math.toIntExact(timeout.toMillis());
-        this.retriever = new DefaultResourceRetriever(millis, millis, 256 * 1024, true, trust);
+        return new DefaultResourceRetriever(millis, millis, 256 * 1024, true, trust);
     }
 
     /**
-     * The principal of {@code token} if it is a valid access token of {@code tenant}. A valid token
-     * of another tenant is answered as if the resource did not exist (404), so that a host never
-     * confirms what another tenant holds; anything else invalid is 401 with a generic message.
+     * The principal of an already verified {@code token} for {@code tenant}, or {@code null} when
+     * the token must be verified ({@link #verify}). Cheap: no crypto, no I/O.
+     *
+     * @throws TokenRefusedException ({@link RefusalReason#OTHER_TENANT}) for a token verified for another tenant
      */
-    public Principal verify(Tenant tenant, String token) {
-        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-            throw LakewardException.unauthenticated();
-        }
-        // The claimed issuer only chooses whose keys to check the token with; the check itself
-        // requires that exact issuer again. A token is never checked against another tenant's
-        // keys, so a foreign token costs no key fetch at this tenant's issuer.
-        String claimedIssuer;
-        try {
-            claimedIssuer = JWTParser.parse(token).getJWTClaimsSet().getIssuer();
-        } catch (ParseException e) {
-            throw LakewardException.unauthenticated();
-        }
-        if (tenant.issuer().toString().equals(claimedIssuer)) {
-            return principal(tenant, process(tenant, token));
-        }
-        Optional<Tenant> other = tenants.byIssuer(claimedIssuer);
-        if (other.isPresent()) {
-            process(other.get(), token);
-            LOG.info("a valid token of another tenant was presented at {}", tenant.hostName());
-            throw new LakewardException(ErrorCode.RESOURCE_DOES_NOT_EXIST, "no workspace at this address");
-        }
-        LOG.debug("access token of an unknown issuer refused at {}", tenant.hostName());
-        throw LakewardException.unauthenticated();
+    public Principal cached(Tenant tenant, String token) {
+        Principal principal = token.length() > MAX_TOKEN_LENGTH ? null : cache.get(token);
+        return principal == null ? null : forTenant(tenant, principal);
     }
 
-    /** The verified claims; 401 for any invalid token, 503 when the issuer's keys cannot be had. */
-    private JWTClaimsSet process(Tenant tenant, String token) {
+    /**
+     * The principal of {@code token} if it is a valid access token of {@code tenant}.
+     *
+     * @throws TokenRefusedException for any token that is not; {@link RefusalReason#OTHER_TENANT}
+     *         for a valid token of another tenant
+     * @throws LakewardException {@code TEMPORARILY_UNAVAILABLE} when the issuer's keys cannot be had
+     */
+    public Principal verify(Tenant tenant, String token) {
+        Principal cached = cached(tenant, token);
+        if (cached != null) {
+            return cached;
+        }
+        VerifiedToken verified = verifyUncached(tenant, token);
+        cache.put(token, verified.principal(), verified.expiresAt());
+        return forTenant(tenant, verified.principal());
+    }
+
+    private record VerifiedToken(Principal principal, Instant expiresAt) {
+    }
+
+    private Principal forTenant(Tenant tenant, Principal principal) {
+        if (!principal.tenant().equals(tenant.id())) {
+            LOG.info("a valid token of another tenant was presented at {}", tenant.hostName());
+            throw new TokenRefusedException(RefusalReason.OTHER_TENANT);
+        }
+        return principal;
+    }
+
+    private VerifiedToken verifyUncached(Tenant hostTenant, String token) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw refused(RefusalReason.OVERSIZED);
+        }
+        if (!COMPACT.matcher(token).matches()) {
+            throw refused(RefusalReason.MALFORMED);
+        }
+        String[] parts = token.split("\\.", -1);
+        Map<String, Object> headerMembers = jsonObject(parts[0]);
+        if (!JWSAlgorithm.RS256.getName().equals(headerMembers.get("alg"))) {
+            throw refused(RefusalReason.ALGORITHM_NOT_ALLOWED);
+        }
+        if (headerMembers.keySet().stream().anyMatch(KEY_CARRYING_HEADERS::contains)) {
+            throw refused(RefusalReason.HEADER_NOT_ALLOWED);
+        }
+        if (headerMembers.containsKey("crit")) {
+            throw refused(RefusalReason.CRITICAL_HEADER);
+        }
+        if (!"JWT".equals(headerMembers.get("typ"))) {
+            throw refused(RefusalReason.WRONG_TOKEN_TYPE);
+        }
+        if (!(headerMembers.get("kid") instanceof String keyId) || !KEY_ID.matcher(keyId).matches()) {
+            throw refused(RefusalReason.BAD_KEY_ID);
+        }
+        if (parts[2].isEmpty()) {
+            throw refused(RefusalReason.BAD_SIGNATURE);
+        }
+        JWTClaimsSet claims;
+        SignedJWT jwt;
         try {
-            return processorFor(tenant).process(token, null);
-        } catch (com.nimbusds.jose.KeySourceException e) {
+            claims = JWTClaimsSet.parse(jsonObject(parts[1]));
+            jwt = new SignedJWT(new Base64URL(parts[0]), new Base64URL(parts[1]), new Base64URL(parts[2]));
+        } catch (ParseException e) {
+            throw refused(RefusalReason.MALFORMED);
+        }
+        Tenant tokenTenant = tenantOfIssuer(hostTenant, claims.getIssuer());
+        RSAKey key = key(tokenTenant, keyId);
+        try {
+            if (!jwt.verify(new RSASSAVerifier(key.toRSAPublicKey()))) {
+                throw refused(RefusalReason.BAD_SIGNATURE);
+            }
+        } catch (JOSEException e) {
+            throw refused(RefusalReason.BAD_SIGNATURE);
+        }
+        Instant expiresAt = checkClaims(claims);
+        return new VerifiedToken(principal(tokenTenant, claims), expiresAt);
+    }
+
+    /** The token's tenant: the host's if it names the host's issuer; another tenant's issuer is looked up, never fetched for the host. */
+    private Tenant tenantOfIssuer(Tenant hostTenant, String issuer) {
+        if (issuer != null && hostTenant.issuer().toString().equals(issuer)) {
+            return hostTenant;
+        }
+        Optional<Tenant> other = issuer == null ? Optional.empty() : tenants.byIssuer(issuer);
+        if (other.isEmpty()) {
+            throw refused(RefusalReason.UNKNOWN_ISSUER);
+        }
+        return other.get();
+    }
+
+    private RSAKey key(Tenant tenant, String keyId) {
+        try {
+            return keysOf(tenant).key(keyId).orElseThrow(() -> refused(RefusalReason.UNKNOWN_KEY));
+        } catch (KeySourceException e) {
             // the issuer's keys cannot be fetched and none are cached: not the caller's fault
             LOG.warn("cannot fetch the signing keys of {}: {}", tenant.issuer(), e.toString());
             throw LakewardException.unavailable("the identity provider is unavailable", e);
-        } catch (ParseException | BadJOSEException | com.nimbusds.jose.JOSEException e) {
-            LOG.debug("access token refused for {}: {}", tenant.hostName(), e.getMessage());
-            throw LakewardException.unauthenticated();
-        } catch (RuntimeException e) {
-            LOG.warn("cannot verify tokens for {}: {}", tenant.hostName(), e.toString());
-            throw LakewardException.unavailable("the identity provider is unavailable", e);
         }
     }
 
-    private ConfigurableJWTProcessor<SecurityContext> processorFor(Tenant tenant) {
-        return processors.computeIfAbsent(tenant.issuer().toString(), issuer -> newProcessor(tenant.issuer()));
+    private IssuerKeys keysOf(Tenant tenant) {
+        return keys.computeIfAbsent(tenant.issuer().toString(), issuer -> {
+            Counter fetches = Counter.builder("lakeward.gateway.jwks.fetches")
+                    .description("JWKS fetches from a tenant's issuer (attempts, failed or not)")
+                    .tag("tenant", tenant.id().value())
+                    .register(metrics);
+            return new IssuerKeys(tenant.issuer(), retriever, settings.keysCacheTtl(), settings.keysRefetchInterval(),
+                    settings.keysOutageTolerance(), fetches);
+        });
     }
 
-    private ConfigurableJWTProcessor<SecurityContext> newProcessor(URI issuer) {
-        JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(jwksUrl(issuer), retriever)
-                .cache(Duration.ofHours(1).toMillis(), Duration.ofSeconds(10).toMillis())
-                .refreshAheadCache(true)
-                .rateLimited(Duration.ofSeconds(30).toMillis())
-                .outageTolerant(Duration.ofHours(12).toMillis())
-                .retrying(true)
-                .build();
-        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JWT));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                new HashSet<>(Set.of(audience)),
-                new JWTClaimsSet.Builder().issuer(issuer.toString()).claim("typ", "Bearer").build(),
-                new HashSet<>(Set.of("sub", "exp", "iat", "azp")),
-                new HashSet<>(Set.of("nonce")));
-        claims.setMaxClockSkew(Math.toIntExact(clockSkew.toSeconds()));
-        processor.setJWTClaimsSetVerifier(claims);
-        return processor;
+    private Instant checkClaims(JWTClaimsSet claims) {
+        Object type = claims.getClaim("typ");
+        if (!"Bearer".equals(type)) {
+            throw refused(RefusalReason.WRONG_TOKEN_TYPE);
+        }
+        List<String> audience = claims.getAudience();
+        if (audience == null || !audience.contains(settings.audience())) {
+            throw refused(RefusalReason.WRONG_AUDIENCE);
+        }
+        Date expiration = claims.getExpirationTime();
+        Date issuedAt = claims.getIssueTime();
+        if (expiration == null || issuedAt == null || claims.getSubject() == null || !(claims.getClaim("azp") instanceof String)) {
+            throw refused(RefusalReason.MISSING_CLAIM);
+        }
+        Instant now = clock.instant();
+        Duration skew = settings.clockSkew();
+        if (!expiration.toInstant().plus(skew).isAfter(now)) {
+            throw refused(RefusalReason.EXPIRED);
+        }
+        Date notBefore = claims.getNotBeforeTime();
+        if (notBefore != null && notBefore.toInstant().minus(skew).isAfter(now)) {
+            throw refused(RefusalReason.NOT_YET_VALID);
+        }
+        if (issuedAt.toInstant().minus(skew).isAfter(now)) {
+            throw refused(RefusalReason.ISSUED_IN_FUTURE);
+        }
+        return expiration.toInstant();
     }
 
-    /** Keycloak publishes its keys at a fixed place under the issuer; discovery would say the same. */
-    private static URL jwksUrl(URI issuer) {
+    /** The decoded JSON object of one part, refusing duplicate members (which parsers resolve differently). */
+    private static Map<String, Object> jsonObject(String part) {
+        String json;
         try {
-            return URI.create(issuer + "/protocol/openid-connect/certs").toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("bad issuer URL", e);
+            json = new String(Base64URL.from(part).decode(), StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            throw refused(RefusalReason.MALFORMED);
         }
+        try (JsonParser parser = STRICT_JSON.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw refused(RefusalReason.MALFORMED);
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw refused(RefusalReason.MALFORMED);
+            }
+        } catch (com.fasterxml.jackson.core.exc.StreamReadException e) {
+            throw refused(e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
+                    ? RefusalReason.DUPLICATE_MEMBER : RefusalReason.MALFORMED);
+        } catch (IOException e) {
+            throw refused(RefusalReason.MALFORMED);
+        }
+        try {
+            return JSONObjectUtils.parse(json);
+        } catch (ParseException e) {
+            throw refused(RefusalReason.MALFORMED);
+        }
+    }
+
+    private static TokenRefusedException refused(RefusalReason reason) {
+        return new TokenRefusedException(reason);
     }
 
     private static Principal principal(Tenant tenant, JWTClaimsSet claims) {
         try {
             return principalOf(tenant, claims);
-        } catch (ParseException e) {
-            throw LakewardException.unauthenticated();
+        } catch (ParseException | RuntimeException e) {
+            throw refused(RefusalReason.MALFORMED);
         }
     }
 

@@ -118,6 +118,31 @@ public final class KeycloakAdminClient {
         return true;
     }
 
+    /**
+     * Adds an RS256 signing key to a realm, the realm's active one if {@code priority} is the
+     * highest: a new generated key ({@code privateKeyPem} empty: rotation), or the given PKCS#8 or
+     * PKCS#1 PEM private key. Keycloak publishes its public key in the realm's JWKS at once.
+     *
+     * @return the id of the key provider component
+     */
+    public String addRealmSigningKey(String realm, String name, long priority, Optional<String> privateKeyPem) throws IOException {
+        String realmId = realm(realm).orElseThrow(() -> new KeycloakAdminException("no realm " + realm, 404)).path("id").asText();
+        ObjectNode component = json.createObjectNode()
+                .put("name", checkName("key name", name))
+                .put("providerId", privateKeyPem.isPresent() ? "rsa" : "rsa-generated")
+                .put("providerType", "org.keycloak.keys.KeyProvider")
+                .put("parentId", realmId);
+        ObjectNode config = component.putObject("config");
+        config.putArray("priority").add(Long.toString(priority));
+        config.putArray("enabled").add("true");
+        config.putArray("active").add("true");
+        config.putArray("algorithm").add("RS256");
+        privateKeyPem.ifPresentOrElse(pem -> config.putArray("privateKey").add(pem), () -> config.putArray("keySize").add("2048"));
+        HttpResponse<String> response = expect(call("POST", "/admin/realms/" + checkName("realm", realm) + "/components", component), 201);
+        String location = response.headers().firstValue("Location").orElseThrow(() -> new KeycloakAdminException("no Location for the new key", 201));
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
     /** A client's representation by its client id, if it exists. */
     public Optional<JsonNode> client(String realm, String clientId) throws IOException {
         JsonNode clients = body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/clients?clientId=" + query(clientId), null), 200));

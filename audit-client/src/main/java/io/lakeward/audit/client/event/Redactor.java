@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Makes request parameters fit for the audit trail. A parameter whose key looks secret (it
  * contains {@code password}, {@code secret}, {@code token}, {@code key}, {@code authorization},
  * {@code cookie}, {@code credential}, {@code session}, ... in any case) or whose value looks like
- * a credential (a bearer or basic authorization value, a JWT, a PEM block, a Databricks token)
+ * a credential (a bearer or basic authorization value, a JWT, a PEM block, a Databricks or Lakeward personal access token)
  * keeps its key and gets the value {@value #REDACTED}. Other values lose control characters and
  * are cut to {@value #MAX_VALUE_LENGTH} characters, ending in {@value #TRUNCATION_MARK}; keys are
  * cut to {@value #MAX_KEY_LENGTH}; at most {@value #MAX_PARAMETERS} parameters are kept, the
@@ -39,7 +39,8 @@ public final class Redactor {
             "(?i)(bearer|basic)\\s+\\S.*"                                  // Authorization header values
                     + "|eyJ[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]{2,}\\..*"     // JWT / JWS / JWE compact form
                     + "|-----BEGIN .*"                                      // PEM keys and certificates
-                    + "|dapi[0-9a-f]{32}.*",                                // Databricks personal access token
+                    + "|dapi[0-9a-f]{32}.*"                                 // Databricks personal access token
+                    + "|lkw_[0-9A-Za-z]{40,}.*",                            // Lakeward personal access token
             Pattern.DOTALL);
 
     private static final Redactor STANDARD = new Redactor(List.of());

@@ -27,7 +27,8 @@ class RedactorTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"Bearer eyJhbGciOiJSUzI1NiJ9.payload.sig", "basic dXNlcjpwYXNz",
-            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc", "-----BEGIN PRIVATE KEY-----\nMIIE...", "dapi0123456789abcdef0123456789abcdef"})
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc", "-----BEGIN PRIVATE KEY-----\nMIIE...", "dapi0123456789abcdef0123456789abcdef",
+            "lkw_0Yq3JxQ7M2bT9vL8kPzR4nW6aHcE1sDfGhJkLmNoPqR5tU7"})
     void credentialShapedValuesAreReplacedWhateverTheKey(String value) {
         assertEquals(Map.of("q", Redactor.REDACTED), redactor.redact(Map.of("q", value)));
     }

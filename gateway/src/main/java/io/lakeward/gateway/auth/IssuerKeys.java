@@ -1,0 +1,101 @@
+package io.lakeward.gateway.auth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Resource;
+import com.nimbusds.jose.util.ResourceRetriever;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The signing keys of one issuer, from its JWKS: cached for {@code cacheTtl} and refreshed ahead
+ * of expiry; fetched at most once per {@code refetchInterval} whatever asks for it (an unknown key
+ * id, expiry, a failed attempt), so a flood of tokens with made-up key ids costs the issuer at most
+ * one request per interval; and served from the last good set for {@code outageTolerance} while
+ * the issuer cannot be reached. Only RSA signature keys for RS256 are ever selected.
+ *
+ * <p>Blocking (network): use it on a worker pool.
+ */
+final class IssuerKeys {
+    private final JWKSource<SecurityContext> source;
+
+    IssuerKeys(URI issuer, ResourceRetriever retriever, Duration cacheTtl, Duration refetchInterval, Duration outageTolerance,
+               Counter fetches) {
+        ResourceRetriever limited = new RateLimitedRetriever(retriever, refetchInterval, fetches);
+        // Nimbus requires refresh-ahead time + refresh timeout <= time to live
+        long refreshAhead = Math.min(Duration.ofSeconds(30).toMillis(), cacheTtl.toMillis() / 3);
+        long refreshTimeout = Math.min(Duration.ofSeconds(15).toMillis(), cacheTtl.toMillis() / 3);
+        this.source = JWKSourceBuilder.<SecurityContext>create(jwksUrl(issuer), limited)
+                .cache(cacheTtl.toMillis(), refreshTimeout)
+                .refreshAheadCache(refreshAhead, false)
+                .rateLimited(false)
+                .retrying(false)
+                .outageTolerant(outageTolerance.toMillis())
+                .build();
+    }
+
+    /** The RS256 signature key with this id, if the issuer publishes one (fetching as allowed). */
+    Optional<RSAKey> key(String keyId) throws KeySourceException {
+        JWKMatcher matcher = new JWKMatcher.Builder()
+                .keyType(KeyType.RSA)
+                .keyID(keyId)
+                .keyUses(KeyUse.SIGNATURE, null)
+                .algorithms(JWSAlgorithm.RS256, null)
+                .build();
+        List<JWK> keys = source.get(new JWKSelector(matcher), null);
+        return keys.size() == 1 ? Optional.of(keys.get(0).toRSAKey()) : Optional.empty();
+    }
+
+    /** Keycloak publishes its keys at a fixed place under the issuer; discovery would say the same. */
+    private static URL jwksUrl(URI issuer) {
+        try {
+            return URI.create(issuer + "/protocol/openid-connect/certs").toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("bad issuer URL", e);
+        }
+    }
+
+    /** At most one fetch per interval; a refused fetch fails like an unreachable issuer, so cached keys keep serving. */
+    private static final class RateLimitedRetriever implements ResourceRetriever {
+        private final ResourceRetriever delegate;
+        private final long intervalNanos;
+        private final Counter fetches;
+        private boolean fetched;
+        private long lastFetchNanos;
+
+        RateLimitedRetriever(ResourceRetriever delegate, Duration interval, Counter fetches) {
+            this.delegate = delegate;
+            this.intervalNanos = interval.toNanos();
+            this.fetches = fetches;
+        }
+
+        @Override
+        public Resource retrieveResource(URL url) throws IOException {
+            synchronized (this) {
+                long now = System.nanoTime();
+                if (fetched && now - lastFetchNanos < intervalNanos) {
+                    throw new IOException("key set fetch refused: at most one per " + Duration.ofNanos(intervalNanos));
+                }
+                fetched = true;
+                lastFetchNanos = now;
+            }
+            fetches.increment();
+            return delegate.retrieveResource(url);
+        }
+    }
+}
