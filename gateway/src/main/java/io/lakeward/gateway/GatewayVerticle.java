@@ -11,6 +11,8 @@ import io.lakeward.gateway.auth.IssuerReadinessCheck;
 import io.lakeward.gateway.edge.RateLimiter;
 import io.lakeward.gateway.edge.RateLimits;
 import io.lakeward.gateway.proxy.UpstreamProxy;
+import io.lakeward.gateway.session.BrowserLogin;
+import io.lakeward.gateway.session.SessionAuthentication;
 import io.lakeward.gateway.tenant.TenantResolver;
 import io.lakeward.gateway.web.LandingPage;
 import io.lakeward.service.OperationalRoutes;
@@ -49,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final Map<String, URI> upstreams;
     private final InternalIdentitySigner signer;
     private final AuditOutbox auditOutbox;
+    private final BrowserLogin browserLogin;
     private WorkerExecutor tokenWorkers;
     private HttpServer publicServer;
     private HttpServer managementServer;
@@ -57,15 +60,17 @@ public final class GatewayVerticle extends VerticleBase {
      * @param upstreams the loopback base URL of every internal service, by service name
      * @param signer makes the internal identity assertion of each proxied request
      * @param auditOutbox where every public request's audit event goes before its answer
+     * @param browserLogin the session store, cipher and login clients of browser sign-in
      */
     public GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics, Map<String, URI> upstreams,
-                           InternalIdentitySigner signer, AuditOutbox auditOutbox) {
+                           InternalIdentitySigner signer, AuditOutbox auditOutbox, BrowserLogin browserLogin) {
         this.config = config;
         this.tenants = tenants;
         this.metrics = metrics;
         this.upstreams = Map.copyOf(upstreams);
         this.signer = signer;
         this.auditOutbox = auditOutbox;
+        this.browserLogin = browserLogin;
     }
 
     @Override
@@ -86,17 +91,26 @@ public final class GatewayVerticle extends VerticleBase {
         audit.install(publicRouter);
         TenantResolver tenantResolver = new TenantResolver(tenants);
         BearerAuthentication authentication = new BearerAuthentication(verifier, tokenWorkers);
+        BrowserLogin.Mounted signIn = browserLogin.mount(tenants, verifier, tokenWorkers, audit, sslContext(),
+                config.identityProviderTimeout(), config.clockSkew());
         UpstreamProxy proxy = new UpstreamProxy(vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.upstreamTimeout().toMillis())), upstreams, signer, config.upstreamTimeout(), audit);
         RateLimits limits = new RateLimits(
                 new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
                 new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));
-        for (GatewayRoute route : routes(proxy, audit)) {
+        for (GatewayRoute route : routes(proxy, audit, signIn)) {
             var entry = publicRouter.route(route.method(), route.path())
                     .handler(context -> RequestAudit.declare(context, route.action()))
                     .handler(tenantResolver::handle).handler(limits::tenant);
             if (route.authenticated()) {
-                entry.handler(authentication::handle).handler(limits::principal);
+                // a session cookie without an Authorization header authenticates by the browser session
+                entry.handler(context -> {
+                    if (SessionAuthentication.appliesTo(context)) {
+                        signIn.authentication().handle(context);
+                    } else {
+                        authentication.handle(context);
+                    }
+                }).handler(limits::principal);
             }
             entry.handler(route.handler());
         }
@@ -142,15 +156,22 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     /** The route table: every public path, its action and whether it needs a credential. */
-    static List<GatewayRoute> routes(UpstreamProxy proxy, RequestAudit audit) {
-        return List.of(
-                new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, LandingPage.handler(audit)),
-                new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, proxy.to("workspace-service")));
+    static List<GatewayRoute> routes(UpstreamProxy proxy, RequestAudit audit, BrowserLogin.Mounted signIn) {
+        var landing = LandingPage.handler(audit);
+        List<GatewayRoute> routes = new java.util.ArrayList<>(List.of(
+                new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, context -> signIn.authentication().optional(context, landing)),
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, proxy.to("workspace-service"))));
+        routes.addAll(signIn.routes().routes());
+        return List.copyOf(routes);
     }
 
     private javax.net.ssl.SSLSocketFactory sslSocketFactory() {
+        return sslContext().getSocketFactory();
+    }
+
+    private javax.net.ssl.SSLContext sslContext() {
         try {
-            return PemTrust.sslContext(config.identityProviderTrustPem()).getSocketFactory();
+            return PemTrust.sslContext(config.identityProviderTrustPem());
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the identity provider trust anchors", e);
         }

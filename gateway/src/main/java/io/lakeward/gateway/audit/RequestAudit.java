@@ -15,6 +15,8 @@ import io.lakeward.common.error.LakewardException;
 import io.lakeward.common.identity.Principal;
 import io.lakeward.common.tenant.Tenant;
 import io.lakeward.gateway.auth.BearerAuthentication;
+import io.lakeward.gateway.session.SessionCookies;
+import io.lakeward.gateway.session.SessionService;
 import io.lakeward.gateway.tenant.TenantResolver;
 import io.lakeward.service.FailureHandler;
 import io.lakeward.service.RequestIds;
@@ -132,12 +134,18 @@ public final class RequestAudit {
     private static Actor actor(RoutingContext context) {
         Principal principal = BearerAuthentication.find(context);
         if (principal != null) {
+            AuthenticationMethod method = SessionService.AUTHENTICATION_METHOD.equals(principal.authenticationMethod())
+                    ? AuthenticationMethod.SESSION_COOKIE
+                    : AuthenticationMethod.BEARER_TOKEN;
             return principal.type() == Principal.PrincipalType.SERVICE
-                    ? new Actor(ActorType.SERVICE, principal.subject(), principal.name(), AuthenticationMethod.BEARER_TOKEN)
-                    : Actor.user(principal.subject(), principal.name(), AuthenticationMethod.BEARER_TOKEN);
+                    ? new Actor(ActorType.SERVICE, principal.subject(), principal.name(), method)
+                    : Actor.user(principal.subject(), principal.name(), method);
         }
-        return context.request().getHeader("Authorization") != null
-                ? Actor.rejected(AuthenticationMethod.BEARER_TOKEN)
+        if (context.request().getHeader("Authorization") != null) {
+            return Actor.rejected(AuthenticationMethod.BEARER_TOKEN);
+        }
+        return BearerAuthentication.refused(context) && SessionCookies.present(context)
+                ? Actor.rejected(AuthenticationMethod.SESSION_COOKIE)
                 : Actor.anonymous();
     }
 
