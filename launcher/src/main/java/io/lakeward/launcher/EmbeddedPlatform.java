@@ -12,7 +12,13 @@ import io.lakeward.infra.keycloak.KeycloakServer;
 import io.lakeward.infra.keycloak.ProvisionedRealm;
 import io.lakeward.infra.keycloak.RealmProvisioner;
 import io.lakeward.infra.keycloak.TenantRealmSpec;
+import io.lakeward.gateway.session.BrowserLogin;
+import io.lakeward.keyvault.keys.EnvelopeCipher;
+import io.lakeward.keyvault.keys.MasterKey;
+import io.lakeward.keyvault.keys.TenantKeyStore;
 import io.lakeward.keyvault.tls.DevCertificateAuthority;
+import io.lakeward.metastore.session.JdbcBrowserSessionStore;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import io.lakeward.keyvault.tls.ServerCertificate;
 import io.lakeward.metastore.MetadataDatabase;
 import io.lakeward.metastore.tenant.JdbcTenantRegistryStore;
@@ -91,6 +97,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
             TenantRegistry tenants = TenantRegistry.start(new JdbcTenantRegistryStore(database.transactions()),
                     config.metastore().tenantReloadInterval());
             registry = tenants;
+            TenantKeyStore tenantKeys = openTenantKeys(state);
+            config.demoTenants().forEach(demo -> {
+                if (!tenantKeys.hasTenant(demo.id())) {
+                    tenantKeys.createTenant(demo.id());
+                }
+            });
             List<ProvisionedRealm> realms = progress.step("tenant realms " + config.demoTenants().stream().map(t -> t.id().value()).toList(),
                     () -> provisionRealms(config, keycloak, tenants));
 
@@ -100,8 +112,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
             // opened before the services that append to it, closed after them
             auditOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("gateway")));
             AuditOutbox gatewayOutbox = auditOutbox;
+            BrowserLogin browserLogin = browserLogin(config, metadata, tenantKeys);
             services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
-                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, config.startTimeout()));
+                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, browserLogin, config.startTimeout()));
             PlatformServices started = services;
             progress.step("readiness checks", () -> {
                 awaitReady(started.readinessEndpoints(), config.startTimeout());
@@ -127,6 +140,23 @@ public final class EmbeddedPlatform implements AutoCloseable {
             Files.deleteIfExists(pidFile);
             throw e;
         }
+    }
+
+    /**
+     * The tenant keys in the keyvault's files (master key {@code secrets/master.key}, keystore
+     * {@code keyvault/tenant-keys.bcfks}); browser session tokens are encrypted under them.
+     */
+    private static TenantKeyStore openTenantKeys(StateDirectory state) throws IOException {
+        Files.createDirectories(state.secrets());
+        Files.createDirectories(state.root().resolve("keyvault"));
+        return TenantKeyStore.open(state.root().resolve("keyvault").resolve("tenant-keys.bcfks"),
+                MasterKey.loadOrCreate(state.secrets().resolve("master.key")), new BouncyCastleProvider());
+    }
+
+    /** Browser sign-in: sessions in the metadata database, tokens under the tenant keys, client secrets from the realm secrets. */
+    private static BrowserLogin browserLogin(PlatformConfig config, MetadataDatabase metadata, TenantKeyStore tenantKeys) {
+        return new BrowserLogin(new JdbcBrowserSessionStore(metadata.transactions()), new EnvelopeCipher(tenantKeys),
+                new RealmLoginClients(config.state().secrets()), config.sessions());
     }
 
     private static KeycloakServer startKeycloak(PlatformConfig config, DevCertificateAuthority ca) throws IOException {

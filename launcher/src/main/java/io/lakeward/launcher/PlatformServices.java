@@ -8,6 +8,7 @@ import io.lakeward.common.identity.InternalServiceKeys;
 import io.lakeward.common.tenant.TenantDirectory;
 import io.lakeward.compute.ComputeVerticle;
 import io.lakeward.gateway.GatewayVerticle;
+import io.lakeward.gateway.session.BrowserLogin;
 import io.lakeward.service.ReadinessCheck;
 import io.lakeward.workspace.WorkspaceVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -58,7 +59,8 @@ public final class PlatformServices implements AutoCloseable {
     static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(30);
 
     public static PlatformServices start(PlatformConfig config, TenantDirectory tenants, InternalServiceKeys keys,
-                                         List<ReadinessCheck> workspaceChecks, AuditOutbox gatewayAuditOutbox, Duration timeout)
+                                         List<ReadinessCheck> workspaceChecks, AuditOutbox gatewayAuditOutbox, BrowserLogin browserLogin,
+                                         Duration timeout)
             throws Exception {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.builder()
@@ -88,7 +90,7 @@ public final class PlatformServices implements AutoCloseable {
                     "compute", URI.create("http://127.0.0.1:" + compute.port()),
                     "audit", URI.create("http://127.0.0.1:" + audit.port()));
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), tenants, metrics, upstreams,
-                    new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock), gatewayAuditOutbox);
+                    new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock), gatewayAuditOutbox, browserLogin);
             vertx.deployVerticle(gateway).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new PlatformServices(vertx, gateway, workspace, compute, audit, upstreams);
         } catch (Exception e) {
