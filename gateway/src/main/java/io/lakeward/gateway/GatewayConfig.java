@@ -2,6 +2,7 @@ package io.lakeward.gateway;
 
 import io.lakeward.common.config.ConfigProblems;
 import io.lakeward.common.config.ConfigSource;
+import io.lakeward.gateway.edge.IpAccessRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -31,7 +32,8 @@ public record GatewayConfig(
         Duration upstreamTimeout,
         RateLimit tenantRateLimit,
         RateLimit principalRateLimit,
-        String managedIssuerPrefix) {
+        String managedIssuerPrefix,
+        IpAccessRules ipAccess) {
 
     /** A token-bucket limit: requests per second, and how many may come at once. */
     public record RateLimit(int perSecond, int burst) {
@@ -49,6 +51,15 @@ public record GatewayConfig(
         Objects.requireNonNull(identityProviderTrustPem, "identityProviderTrustPem");
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(managedIssuerPrefix, "managedIssuerPrefix");
+        Objects.requireNonNull(ipAccess, "ipAccess");
+    }
+
+    /** Without IP access lists. */
+    public GatewayConfig(String bindHost, int port, int managementPort, String baseDomain, Path certificatePem, Path privateKeyPem,
+                         Path identityProviderTrustPem, String audience, Duration clockSkew, Duration identityProviderTimeout,
+                         Duration upstreamTimeout, RateLimit tenantRateLimit, RateLimit principalRateLimit, String managedIssuerPrefix) {
+        this(bindHost, port, managementPort, baseDomain, certificatePem, privateKeyPem, identityProviderTrustPem, audience, clockSkew,
+                identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, IpAccessRules.none());
     }
 
     /** Reads {@code gateway.*} keys; the TLS files come from the composition root, which owns the certificates. */
@@ -72,6 +83,7 @@ public record GatewayConfig(
                 source.duration("gateway.upstream.timeout", Duration.ofSeconds(60), problems),
                 RateLimit.from(source, problems, "gateway.rate-limit.tenant", 500, 1000),
                 RateLimit.from(source, problems, "gateway.rate-limit.principal", 100, 200),
-                managedIssuerPrefix);
+                managedIssuerPrefix,
+                IpAccessRules.parse(source.string("gateway.ip-access.allow", ""), source.string("gateway.ip-access.block", ""), problems));
     }
 }

@@ -101,7 +101,7 @@ public final class GatewayVerticle extends VerticleBase {
         for (GatewayRoute route : routes(proxy, audit, signIn)) {
             var entry = publicRouter.route(route.method(), route.path())
                     .handler(context -> RequestAudit.declare(context, route.action()))
-                    .handler(tenantResolver::handle).handler(limits::tenant);
+                    .handler(tenantResolver::handle).handler(config.ipAccess()::check).handler(limits::tenant);
             if (route.authenticated()) {
                 // a session cookie without an Authorization header authenticates by the browser session
                 entry.handler(context -> {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * event loop. A live session of the host's tenant gives the request its principal; a live session of
  * another tenant is answered as a missing resource (404, as a valid token of another tenant is);
  * anything else is 401. State-changing requests on a session are also checked against cross-site
- * request forgery: a same-origin {@code Origin} (when sent), no cross-site {@code Sec-Fetch-Site},
+ * request forgery: a same-origin {@code Origin} (when sent and not {@code null}), no cross-site {@code Sec-Fetch-Site},
  * and the session's CSRF token in {@code X-CSRF-Token}; otherwise 403.
  */
 public final class SessionAuthentication {
@@ -106,7 +106,9 @@ public final class SessionAuthentication {
     public static Optional<String> forgeryProblem(RoutingContext context, ActiveSession session, String presentedToken) {
         String origin = context.request().getHeader("Origin");
         String expected = "https://" + context.request().authority();
-        if (origin != null && !origin.equals(expected)) {
+        // "null" is what browsers send for a same-origin form under Referrer-Policy: no-referrer (the
+        // platform's policy), so it says nothing either way; the fetch metadata and the token decide
+        if (origin != null && !origin.equals("null") && !origin.equals(expected)) {
             return Optional.of("foreign origin");
         }
         String site = context.request().getHeader("Sec-Fetch-Site");

@@ -144,6 +144,10 @@ class SessionAuthenticationTest {
         assertEquals(403, send("POST", "acme", cookie, Map.of("X-CSRF-Token", CSRF, "Sec-Fetch-Site", "cross-site")).statusCode());
         assertEquals(403, send("POST", "acme", cookie, Map.of("X-CSRF-Token", CSRF, "Sec-Fetch-Site", "same-site")).statusCode());
         assertEquals(200, send("POST", "acme", cookie, Map.of("X-CSRF-Token", CSRF, "Sec-Fetch-Site", "same-origin")).statusCode());
+        // a same-origin form under Referrer-Policy: no-referrer says "Origin: null": the fetch metadata and the token decide
+        assertEquals(200, send("POST", "acme", cookie, Map.of("X-CSRF-Token", CSRF, "Origin", "null", "Sec-Fetch-Site", "same-origin")).statusCode());
+        assertEquals(403, send("POST", "acme", cookie, Map.of("X-CSRF-Token", CSRF, "Origin", "null", "Sec-Fetch-Site", "cross-site")).statusCode());
+        assertEquals(403, send("POST", "acme", cookie, Map.of("Origin", "null", "Sec-Fetch-Site", "same-origin")).statusCode());
     }
 
     @Test
