@@ -85,14 +85,14 @@ class SignInBrowserTest {
         browser.get(origin("acme") + "/");
         browser.findElement(By.id("sign-in")).click();
 
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        waitFor(wait, By.id("username"), "keycloak-login");
         assertTrue(browser.getCurrentUrl().startsWith("https://" + config.identityProviderHost() + ":" + config.keycloakPort() + "/realms/acme/"),
                 browser.getCurrentUrl());
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("kc-login")).click();
 
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-in")));
+        waitFor(wait, By.id("signed-in"), "signed-in");
         assertEquals(origin("acme") + "/", browser.getCurrentUrl());
         assertTrue(browser.findElement(By.id("signed-in")).getText().contains("Signed in as admin"),
                 browser.findElement(By.id("signed-in")).getText());
@@ -104,14 +104,25 @@ class SignInBrowserTest {
         saveScreenshot("signed-in.png");
 
         browser.findElement(By.id("sign-out")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+        waitFor(wait, By.id("sign-in"), "signed-out");
         assertEquals(origin("acme") + "/", browser.getCurrentUrl());
         assertNull(browser.manage().getCookieNamed("__Host-lakeward-session"), "signed out: no session cookie");
         saveScreenshot("signed-out.png");
 
         // Keycloak's session ended too: signing in again asks for the password
         browser.findElement(By.id("sign-in")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password")));
+        waitFor(wait, By.id("password"), "login-again");
+    }
+
+    /** Waits for {@code element}; on a timeout keeps a screenshot and the page's URL and text for the report. */
+    private static void waitFor(WebDriverWait wait, By element, String step) throws IOException {
+        try {
+            wait.until(ExpectedConditions.visibilityOfElementLocated(element));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            saveScreenshot("failed-" + step + ".png");
+            throw new AssertionError("step " + step + ": " + element + " did not appear at " + browser.getCurrentUrl() + "; page: "
+                    + browser.findElement(By.tagName("body")).getText(), e);
+        }
     }
 
     private static void saveScreenshot(String name) throws IOException {

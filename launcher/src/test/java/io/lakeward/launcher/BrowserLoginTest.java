@@ -13,6 +13,7 @@ import io.lakeward.audit.client.event.Outcome;
 import io.lakeward.common.config.Secret;
 import io.lakeward.infra.keycloak.RealmProvisioner;
 import io.lakeward.infra.keycloak.RealmSecrets;
+import io.lakeward.testing.browser.HttpBrowser;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -53,23 +54,23 @@ class BrowserLoginTest {
         return platform.tenantUrl(tenant, "/");
     }
 
-    private static TestBrowser browser() {
-        return new TestBrowser(platform.config.state().caCertificate());
+    private static HttpBrowser browser() {
+        return new HttpBrowser(platform.config.state().caCertificate());
     }
 
-    private static TestBrowser signedIn(String tenant, String user) throws Exception {
-        TestBrowser browser = browser();
+    private static HttpBrowser signedIn(String tenant, String user) throws Exception {
+        HttpBrowser browser = browser();
         Map<String, Secret> passwords = tenant.equals("acme") ? acmePasswords : globexPasswords;
         HttpResponse<String> callback = browser.signIn(origin(tenant), user, passwords.get(user).reveal());
         assertEquals(302, callback.statusCode(), callback.body());
         return browser;
     }
 
-    private static String sessionCookie(TestBrowser browser, String tenant) {
+    private static String sessionCookie(HttpBrowser browser, String tenant) {
         return browser.cookie(origin(tenant), SESSION).orElseThrow(() -> new AssertionError("no session cookie")).getValue();
     }
 
-    private static String csrfToken(TestBrowser browser, String tenant) throws Exception {
+    private static String csrfToken(HttpBrowser browser, String tenant) throws Exception {
         HttpResponse<String> page = browser.get(origin(tenant));
         Matcher matcher = CSRF.matcher(page.body());
         assertTrue(matcher.find(), "the signed-in page has a sign-out form: " + page.body());
@@ -78,10 +79,10 @@ class BrowserLoginTest {
 
     @Test
     void aPersonSignsInAndTheSessionCallsTheApi() throws Exception {
-        TestBrowser browser = browser();
+        HttpBrowser browser = browser();
         HttpResponse<String> start = browser.get(platform.tenantUrl("acme", "/oidc/login?return_to=/api/2.0/preview/scim/v2/Me"));
         assertEquals(302, start.statusCode());
-        URI authorization = TestBrowser.location(start);
+        URI authorization = HttpBrowser.location(start);
         assertEquals(platform.issuer("acme") + "/protocol/openid-connect/auth", authorization.getScheme() + "://"
                 + authorization.getRawAuthority() + authorization.getRawPath());
         String query = authorization.getRawQuery();
@@ -130,7 +131,7 @@ class BrowserLoginTest {
 
     @Test
     void theSessionIdChangesAtEveryLoginAndTheOldOneEnds() throws Exception {
-        TestBrowser browser = signedIn("acme", "engineer");
+        HttpBrowser browser = signedIn("acme", "engineer");
         String first = sessionCookie(browser, "acme");
         HttpResponse<String> again = browser.signIn(origin("acme"), "engineer", acmePasswords.get("engineer").reveal());
         assertEquals(302, again.statusCode());
@@ -144,8 +145,8 @@ class BrowserLoginTest {
 
     @Test
     void aCallbackWithAMissingOrUnknownStateIsRefused() throws Exception {
-        TestBrowser browser = browser();
-        URI callback = TestBrowser.location(browser.signInAtKeycloak(origin("acme"), "viewer", acmePasswords.get("viewer").reveal()));
+        HttpBrowser browser = browser();
+        URI callback = HttpBrowser.location(browser.signInAtKeycloak(origin("acme"), "viewer", acmePasswords.get("viewer").reveal()));
         String code = parameter(callback, "code");
         HttpResponse<String> missing = browser.get(platform.tenantUrl("acme", "/oidc/callback?code=" + code));
         assertEquals(401, missing.statusCode());
@@ -162,16 +163,16 @@ class BrowserLoginTest {
 
     @Test
     void aCodeWorksOnceAndAStateOnlyInTheBrowserThatStartedTheLogin() throws Exception {
-        TestBrowser browser = browser();
-        URI callback = TestBrowser.location(browser.signInAtKeycloak(origin("acme"), "auditor", acmePasswords.get("auditor").reveal()));
+        HttpBrowser browser = browser();
+        URI callback = HttpBrowser.location(browser.signInAtKeycloak(origin("acme"), "auditor", acmePasswords.get("auditor").reveal()));
         // another browser (no login cookie) presents this login's state and code: a login CSRF
         HttpResponse<String> elsewhere = browser().get(callback);
         assertEquals(401, elsewhere.statusCode());
         // the state is used up now, even for the browser it belonged to
         assertEquals(401, browser.get(callback).statusCode());
 
-        TestBrowser second = browser();
-        URI secondCallback = TestBrowser.location(second.signInAtKeycloak(origin("acme"), "auditor", acmePasswords.get("auditor").reveal()));
+        HttpBrowser second = browser();
+        URI secondCallback = HttpBrowser.location(second.signInAtKeycloak(origin("acme"), "auditor", acmePasswords.get("auditor").reveal()));
         assertEquals(302, second.get(secondCallback).statusCode());
         HttpResponse<String> replay = second.get(secondCallback);
         assertEquals(401, replay.statusCode(), "a replayed callback must not make a second session");
@@ -179,14 +180,14 @@ class BrowserLoginTest {
 
     @Test
     void aCodeRedeemedWithAnotherLoginsStateFailsThePkceOrNonceCheck() throws Exception {
-        TestBrowser browser = browser();
-        URI first = TestBrowser.location(browser.signInAtKeycloak(origin("acme"), "viewer", acmePasswords.get("viewer").reveal()));
+        HttpBrowser browser = browser();
+        URI first = HttpBrowser.location(browser.signInAtKeycloak(origin("acme"), "viewer", acmePasswords.get("viewer").reveal()));
         // a second login in the same browser: its state and login cookie now belong to the browser
         HttpResponse<String> restart = browser.get(platform.tenantUrl("acme", "/oidc/login"));
-        URI authorization = TestBrowser.location(restart);
+        URI authorization = HttpBrowser.location(restart);
         HttpResponse<String> silent = browser.get(authorization);
         assertEquals(302, silent.statusCode(), "Keycloak's own session signs the browser in again");
-        URI second = TestBrowser.location(silent);
+        URI second = HttpBrowser.location(silent);
         URI mixed = URI.create(second.toString().replaceFirst("code=[^&]+", "code=" + parameter(first, "code")));
         HttpResponse<String> answer = browser.get(mixed);
         assertEquals(401, answer.statusCode(), "the first login's code under the second login's state");
@@ -195,7 +196,7 @@ class BrowserLoginTest {
 
     @Test
     void anAcmeSessionIsAMissingResourceAtGlobex() throws Exception {
-        TestBrowser browser = signedIn("acme", "admin");
+        HttpBrowser browser = signedIn("acme", "admin");
         String acme = sessionCookie(browser, "acme");
         HttpResponse<String> crossTenant = withCookie(platform.tenantUrl("globex", ME), acme);
         assertEquals(404, crossTenant.statusCode(), crossTenant.body());
@@ -218,9 +219,14 @@ class BrowserLoginTest {
 
     @Test
     void signingOutNeedsTheCsrfTokenEndsTheSessionAndTheKeycloakSession() throws Exception {
-        TestBrowser browser = signedIn("globex", "admin");
+        HttpBrowser browser = signedIn("globex", "admin");
         String cookie = sessionCookie(browser, "globex");
         String csrf = csrfToken(browser, "globex");
+        // the sign-out form's redirect goes on to the issuer: the signed-in page's policy allows that one origin
+        assertTrue(browser.get(origin("globex")).headers().firstValue("Content-Security-Policy").orElseThrow()
+                .contains("form-action 'self' https://" + platform.config.identityProviderHost() + ":" + platform.config.keycloakPort() + ";"));
+        assertTrue(platform.get(origin("globex"), null).headers().firstValue("Content-Security-Policy").orElseThrow()
+                .contains("form-action 'self';"), "pages without a session keep the strict policy");
         URI logout = platform.tenantUrl("globex", "/oidc/logout");
         HttpResponse<String> forged = browser.post(logout, Map.of(), Map.of());
         assertEquals(403, forged.statusCode(), forged.body());
@@ -233,10 +239,9 @@ class BrowserLoginTest {
         HttpResponse<String> signedOut = browser.post(logout, Map.of("csrf_token", csrf), Map.of("Origin", origin("globex").toString()
                 .replaceAll("/$", "")));
         assertEquals(303, signedOut.statusCode(), signedOut.body());
-        URI endSession = TestBrowser.location(signedOut);
+        URI endSession = HttpBrowser.location(signedOut);
         assertTrue(endSession.toString().startsWith(platform.issuer("globex") + "/protocol/openid-connect/logout?"), endSession.toString());
         assertTrue(endSession.getRawQuery().contains("id_token_hint="), endSession.toString());
-        assertTrue(signedOut.headers().firstValue("Content-Security-Policy").orElseThrow().contains("form-action 'self' https://auth."));
         List<AuditEvent> audited = platform.auditEventsOf(signedOut);
         assertEquals("auth.logout", audited.get(0).action());
         assertEquals("admin", audited.get(0).actor().name());
@@ -244,14 +249,14 @@ class BrowserLoginTest {
 
         HttpResponse<String> back = browser.follow(signedOut);
         assertEquals(302, back.statusCode(), "Keycloak ends its session and sends the browser back");
-        assertEquals(origin("globex"), TestBrowser.location(back));
+        assertEquals(origin("globex"), HttpBrowser.location(back));
         HttpResponse<String> again = browser.follow(browser.get(platform.tenantUrl("globex", "/oidc/login")));
         assertEquals(200, again.statusCode(), "Keycloak asks for the password again: its session ended too");
     }
 
     @Test
     void aBackChannelLogoutFromKeycloakEndsTheSession() throws Exception {
-        TestBrowser browser = signedIn("globex", "engineer");
+        HttpBrowser browser = signedIn("globex", "engineer");
         assertEquals(200, browser.get(platform.tenantUrl("globex", ME)).statusCode());
         logOutAtKeycloak("globex", "engineer");
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
@@ -264,7 +269,7 @@ class BrowserLoginTest {
 
     @Test
     void forgedBackChannelLogoutsAreRefusedAndEndNothing() throws Exception {
-        TestBrowser browser = signedIn("acme", "viewer");
+        HttpBrowser browser = signedIn("acme", "viewer");
         URI endpoint = platform.tenantUrl("acme", "/oidc/backchannel-logout");
         for (String token : List.of("", "garbage", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", platform.serviceAccountToken("acme"))) {
             HttpResponse<String> refused = browser().post(endpoint, Map.of("logout_token", token), Map.of());
@@ -277,7 +282,7 @@ class BrowserLoginTest {
     @Test
     void loginReturnsOnlyToLocalPaths() throws Exception {
         for (String target : List.of("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)")) {
-            TestBrowser browser = browser();
+            HttpBrowser browser = browser();
             browser.get(platform.tenantUrl("acme", "/oidc/login?return_to=" + URLEncoder.encode(target, StandardCharsets.UTF_8)));
             // the attempt stored "/", whatever was asked: sign in and look where the callback goes
             HttpResponse<String> callback = browser.follow(browser.signInAtKeycloak(origin("acme"), "viewer",

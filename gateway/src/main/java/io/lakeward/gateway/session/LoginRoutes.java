@@ -160,10 +160,6 @@ public final class LoginRoutes {
             }
             audit.thenAnswer(context, 303, null, () -> {
                 SessionCookies.clear(context.response(), SessionCookies.SESSION);
-                // the page policy allows form targets on this host only; this answer goes on to the issuer
-                context.response().putHeader("Content-Security-Policy",
-                        context.response().headers().get("Content-Security-Policy")
-                                .replace("form-action 'self'", "form-action 'self' " + new OidcEndpoints(tenant.issuer()).origin()));
                 context.response().setStatusCode(303)
                         .putHeader("Location", endSession.get().toString())
                         .putHeader("Cache-Control", "no-store")

@@ -2,6 +2,7 @@ package io.lakeward.gateway.web;
 
 import io.lakeward.common.tenant.Tenant;
 import io.lakeward.gateway.audit.RequestAudit;
+import io.lakeward.gateway.login.OidcEndpoints;
 import io.lakeward.gateway.session.LoginRoutes;
 import io.lakeward.gateway.session.SessionAuthentication;
 import io.lakeward.gateway.session.SessionService;
@@ -18,10 +19,19 @@ public final class LandingPage {
     public static Handler<RoutingContext> handler(RequestAudit audit) {
         return context -> {
             String html = render(context);
-            audit.thenAnswer(context, 200, null, () -> context.response()
-                    .putHeader("Content-Type", "text/html; charset=utf-8")
-                    .putHeader("Cache-Control", "no-store")
-                    .end(html));
+            audit.thenAnswer(context, 200, null, () -> {
+                if (SessionAuthentication.active(context) != null) {
+                    // the sign-out form's answer sends the browser on to the issuer's end-session endpoint;
+                    // a form's redirects are governed by this page's policy, so it names that one origin too
+                    String policy = context.response().headers().get("Content-Security-Policy");
+                    context.response().putHeader("Content-Security-Policy", policy.replace("form-action 'self'",
+                            "form-action 'self' " + new OidcEndpoints(TenantResolver.of(context).issuer()).origin()));
+                }
+                context.response()
+                        .putHeader("Content-Type", "text/html; charset=utf-8")
+                        .putHeader("Cache-Control", "no-store")
+                        .end(html);
+            });
         };
     }
 

@@ -118,6 +118,29 @@ public final class KeycloakAdminClient {
         return true;
     }
 
+    /**
+     * Rotates the realm's signing key: adds a generated RS256 key with {@code priority}; the key of
+     * the highest priority signs new tokens, the older ones stay published for tokens already out.
+     */
+    public void addRsaSigningKey(String realm, String name, int priority) throws IOException {
+        String realmId = realm(realm).orElseThrow(() -> new IOException("no realm " + realm)).path("id").asText();
+        com.fasterxml.jackson.databind.node.ObjectNode component = json.createObjectNode()
+                .put("name", checkName("key name", name))
+                .put("providerId", "rsa-generated")
+                .put("providerType", "org.keycloak.keys.KeyProvider")
+                .put("parentId", realmId);
+        com.fasterxml.jackson.databind.node.ObjectNode config = component.putObject("config");
+        config.putArray("priority").add(Integer.toString(priority));
+        config.putArray("algorithm").add("RS256");
+        config.putArray("keySize").add("2048");
+        expect(call("POST", "/admin/realms/" + checkName("realm", realm) + "/components", component), 201);
+    }
+
+    /** Ends every session of a user; Keycloak then calls the back-channel logout of each client the sessions used. */
+    public void logoutUser(String realm, String userId) throws IOException {
+        expect(call("POST", userPath(realm, userId) + "/logout", null), 204);
+    }
+
     /** A client's representation by its client id, if it exists. */
     public Optional<JsonNode> client(String realm, String clientId) throws IOException {
         JsonNode clients = body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/clients?clientId=" + query(clientId), null), 200));

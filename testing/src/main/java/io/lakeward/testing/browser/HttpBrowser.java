@@ -1,4 +1,4 @@
-package io.lakeward.launcher;
+package io.lakeward.testing.browser;
 
 import io.lakeward.common.tls.PemTrust;
 import java.io.IOException;
@@ -23,14 +23,14 @@ import java.util.stream.Collectors;
  * A browser for tests, over HTTP only: its own cookie jar, redirects followed one hop at a time so
  * each can be looked at, Keycloak's login form filled in as a person would.
  */
-final class TestBrowser {
+public final class HttpBrowser {
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
     private static final Pattern ANY_FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
 
-    final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient client;
 
-    TestBrowser(Path caCertificate) {
+    public HttpBrowser(Path caCertificate) {
         try {
             client = HttpClient.newBuilder()
                     .sslContext(PemTrust.sslContext(caCertificate))
@@ -43,17 +43,17 @@ final class TestBrowser {
         }
     }
 
-    HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+    public HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return get(uri, Map.of());
     }
 
-    HttpResponse<String> get(URI uri, Map<String, String> headers) throws IOException, InterruptedException {
+    public HttpResponse<String> get(URI uri, Map<String, String> headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
         headers.forEach(request::header);
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(URI uri, Map<String, String> form, Map<String, String> headers) throws IOException, InterruptedException {
+    public HttpResponse<String> post(URI uri, Map<String, String> form, Map<String, String> headers) throws IOException, InterruptedException {
         String body = form.entrySet().stream()
                 .map(entry -> URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
@@ -65,11 +65,11 @@ final class TestBrowser {
     }
 
     /** Follows the {@code Location} of a redirect. */
-    HttpResponse<String> follow(HttpResponse<String> redirect) throws IOException, InterruptedException {
+    public HttpResponse<String> follow(HttpResponse<String> redirect) throws IOException, InterruptedException {
         return get(location(redirect));
     }
 
-    static URI location(HttpResponse<?> redirect) {
+    public static URI location(HttpResponse<?> redirect) {
         String location = redirect.headers().firstValue("Location")
                 .orElseThrow(() -> new AssertionError("no Location in a " + redirect.statusCode() + " answer from " + redirect.uri()));
         return redirect.uri().resolve(location);
@@ -79,7 +79,7 @@ final class TestBrowser {
      * Starts a login at {@code tenantOrigin}, signs in at Keycloak and stops before the callback:
      * the redirect Keycloak answered with (its Location is the gateway's callback URL).
      */
-    HttpResponse<String> signInAtKeycloak(URI tenantOrigin, String username, String password) throws IOException, InterruptedException {
+    public HttpResponse<String> signInAtKeycloak(URI tenantOrigin, String username, String password) throws IOException, InterruptedException {
         HttpResponse<String> start = get(tenantOrigin.resolve("/oidc/login"));
         if (start.statusCode() != 302) {
             throw new AssertionError("login start answered " + start.statusCode() + ": " + start.body());
@@ -105,21 +105,21 @@ final class TestBrowser {
     }
 
     /** The whole login: the gateway's answer to the callback (a redirect to the page the login was for). */
-    HttpResponse<String> signIn(URI tenantOrigin, String username, String password) throws IOException, InterruptedException {
+    public HttpResponse<String> signIn(URI tenantOrigin, String username, String password) throws IOException, InterruptedException {
         return follow(signInAtKeycloak(tenantOrigin, username, password));
     }
 
     /** The first form's action on a page (e.g. Keycloak's logout confirmation). */
-    static Optional<URI> formAction(HttpResponse<String> page) {
+    public static Optional<URI> formAction(HttpResponse<String> page) {
         Matcher action = ANY_FORM_ACTION.matcher(page.body());
         return action.find() ? Optional.of(page.uri().resolve(action.group(1).replace("&amp;", "&"))) : Optional.empty();
     }
 
-    Optional<HttpCookie> cookie(URI uri, String name) {
+    public Optional<HttpCookie> cookie(URI uri, String name) {
         return cookies.getCookieStore().get(uri).stream().filter(cookie -> cookie.getName().equals(name)).findFirst();
     }
 
-    void removeCookie(URI uri, String name) {
+    public void removeCookie(URI uri, String name) {
         cookie(uri, name).ifPresent(cookie -> cookies.getCookieStore().remove(uri, cookie));
     }
 }
