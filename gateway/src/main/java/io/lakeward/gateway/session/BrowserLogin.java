@@ -47,6 +47,6 @@ public record BrowserLogin(BrowserSessionStore store, EnvelopeCipher cipher, Log
         IdTokenValidator idTokens = new IdTokenValidator(keys::of, config.clientId(), clockSkew, MAXIMUM_ID_TOKEN_AGE, clock);
         SessionService sessions = new SessionService(tenants, store, cipher, clients, new TokenEndpoint(http, config.clientId(), timeout),
                 idTokens, accessTokens, config, clock);
-        return new Mounted(new SessionAuthentication(sessions, workers), new LoginRoutes(sessions, workers, audit, http, timeout, clock));
+        return new Mounted(new SessionAuthentication(sessions, workers), new LoginRoutes(sessions, workers, audit, http, timeout));
     }
 }

@@ -18,13 +18,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +43,6 @@ public final class LoginRoutes {
     public static final String LOGOUT = "/oidc/logout";
     public static final String BACKCHANNEL_LOGOUT = "/oidc/backchannel-logout";
     private static final Logger LOG = LoggerFactory.getLogger(LoginRoutes.class);
-    /** A reachable issuer is not asked again for this long before the next login. */
-    private static final Duration REACHABLE_FOR = Duration.ofSeconds(10);
     private static final int MAXIMUM_RETURN_PATH = 1024;
 
     private final SessionService sessions;
@@ -56,17 +50,13 @@ public final class LoginRoutes {
     private final RequestAudit audit;
     private final HttpClient identityProvider;
     private final Duration timeout;
-    private final Clock clock;
-    private final Map<String, Instant> reachableUntil = new ConcurrentHashMap<>();
 
-    public LoginRoutes(SessionService sessions, WorkerExecutor workers, RequestAudit audit, HttpClient identityProvider, Duration timeout,
-                       Clock clock) {
+    public LoginRoutes(SessionService sessions, WorkerExecutor workers, RequestAudit audit, HttpClient identityProvider, Duration timeout) {
         this.sessions = sessions;
         this.workers = workers;
         this.audit = audit;
         this.identityProvider = identityProvider;
         this.timeout = timeout;
-        this.clock = clock;
     }
 
     /** The entries of the gateway's route table. */
@@ -191,18 +181,16 @@ public final class LoginRoutes {
                 });
     }
 
+    /**
+     * Asks the issuer for its discovery document before every login: logins are rare, and a
+     * cached "reachable" would send browsers to an identity provider that just went down.
+     */
     private void requireReachable(Tenant tenant) {
-        Instant now = clock.instant();
-        Instant until = reachableUntil.get(tenant.issuer().toString());
-        if (until != null && now.isBefore(until)) {
-            return;
-        }
         URI discovery = new OidcEndpoints(tenant.issuer()).discovery();
         try {
             HttpResponse<Void> response = identityProvider.send(HttpRequest.newBuilder(discovery).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() == 200) {
-                reachableUntil.put(tenant.issuer().toString(), now.plus(REACHABLE_FOR));
                 return;
             }
             LOG.warn("issuer {} answered {} to its discovery document", tenant.issuer(), response.statusCode());
@@ -211,7 +199,6 @@ public final class LoginRoutes {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        reachableUntil.remove(tenant.issuer().toString());
         throw LakewardException.unavailable("the identity provider is unavailable", null);
     }
 
