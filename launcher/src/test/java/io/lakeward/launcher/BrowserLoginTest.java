@@ -195,6 +195,19 @@ class BrowserLoginTest {
     }
 
     @Test
+    void anAuthorizationResponseNamingAnotherIssuerIsRefused() throws Exception {
+        HttpBrowser browser = browser();
+        URI callback = HttpBrowser.location(browser.signInAtKeycloak(origin("acme"), "viewer", acmePasswords.get("viewer").reveal()));
+        String issuer = parameter(callback, "iss");
+        assertEquals(platform.issuer("acme").toString(), java.net.URLDecoder.decode(issuer, StandardCharsets.UTF_8), "Keycloak names itself (RFC 9207)");
+        URI mixedUp = URI.create(callback.toString().replace("iss=" + issuer,
+                "iss=" + URLEncoder.encode(platform.issuer("globex").toString(), StandardCharsets.UTF_8)));
+        assertEquals(401, browser.get(mixedUp).statusCode());
+        assertEquals(401, browser.get(callback).statusCode(), "the attempt was used up by the mix-up");
+        assertTrue(browser.cookie(origin("acme"), SESSION).isEmpty());
+    }
+
+    @Test
     void anAcmeSessionIsAMissingResourceAtGlobex() throws Exception {
         HttpBrowser browser = signedIn("acme", "admin");
         String acme = sessionCookie(browser, "acme");

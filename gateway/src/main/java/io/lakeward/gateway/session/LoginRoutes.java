@@ -73,6 +73,7 @@ public final class LoginRoutes {
         String returnTo = safeReturnPath(context.request().getParam("return_to"));
         URI redirectUri = origin(context, tenant).resolve(CALLBACK);
         workers.executeBlocking(() -> {
+            sessions.requireSignIn(tenant);
             requireReachable(tenant);
             return sessions.startLogin(tenant, redirectUri, returnTo);
         }, false).onSuccess(start -> audit.thenAnswer(context, 302, null, () -> {
@@ -103,6 +104,18 @@ public final class LoginRoutes {
             return;
         }
         String code = context.request().getParam("code");
+        String issuer = context.request().getParam("iss");
+        if (issuer != null && !issuer.equals(tenant.issuer().toString())) {
+            // RFC 9207: an authorization response naming another issuer is a mix-up attempt
+            workers.executeBlocking(() -> {
+                sessions.abandonLogin(tenant, state);
+                return null;
+            }, false).onComplete(ignored -> {
+                clearLogin(context);
+                LoginPages.fail(context, audit, SessionService.loginFailed("the authorization response names another issuer"));
+            });
+            return;
+        }
         workers.executeBlocking(() -> sessions.completeLogin(tenant, redirectUri, state, code, binding, previous), false)
                 .onSuccess(result -> {
                     BearerAuthentication.authenticated(context, result.principal());

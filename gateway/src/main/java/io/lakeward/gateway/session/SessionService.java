@@ -112,6 +112,11 @@ public final class SessionService {
         static final Resolution FOREIGN = new Resolution(Optional.empty(), true);
     }
 
+    /** Fails with 404 {@code ENDPOINT_NOT_FOUND} when the tenant has no gateway login client (no browser sign-in). */
+    public void requireSignIn(Tenant tenant) {
+        clientSecret(tenant);
+    }
+
     /** Starts a login at {@code tenant}'s issuer; {@code returnTo} must already be a safe local path. */
     public LoginStart startLogin(Tenant tenant, URI redirectUri, String returnTo) {
         clientSecret(tenant);
