@@ -2,6 +2,7 @@ package io.lakeward.gateway;
 
 import io.lakeward.common.config.ConfigProblems;
 import io.lakeward.common.config.ConfigSource;
+import io.lakeward.gateway.edge.IpAccessRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,7 +33,8 @@ public record GatewayConfig(
         RateLimit tenantRateLimit,
         RateLimit principalRateLimit,
         String managedIssuerPrefix,
-        TokenSettings tokens) {
+        TokenSettings tokens,
+        IpAccessRules ipAccess) {
 
     /**
      * Bearer-token settings: the verified-token cache, the issuers' key sets, personal access tokens.
@@ -86,18 +88,27 @@ public record GatewayConfig(
         }
     }
 
-    /** As the canonical constructor, with the default token settings. */
+    /** As the canonical constructor, with the default token settings and no IP access lists. */
     public GatewayConfig(String bindHost, int port, int managementPort, String baseDomain, Path certificatePem, Path privateKeyPem,
                          Path identityProviderTrustPem, String audience, Duration clockSkew, Duration identityProviderTimeout,
                          Duration upstreamTimeout, RateLimit tenantRateLimit, RateLimit principalRateLimit, String managedIssuerPrefix) {
         this(bindHost, port, managementPort, baseDomain, certificatePem, privateKeyPem, identityProviderTrustPem, audience, clockSkew,
-                identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, TokenSettings.defaults());
+                identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, TokenSettings.defaults(),
+                IpAccessRules.none());
     }
 
     /** This configuration with other token settings. */
     public GatewayConfig withTokens(TokenSettings settings) {
         return new GatewayConfig(bindHost, port, managementPort, baseDomain, certificatePem, privateKeyPem, identityProviderTrustPem,
-                audience, clockSkew, identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, settings);
+                audience, clockSkew, identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, settings,
+                ipAccess);
+    }
+
+    /** This configuration with other IP access lists. */
+    public GatewayConfig withIpAccess(IpAccessRules rules) {
+        return new GatewayConfig(bindHost, port, managementPort, baseDomain, certificatePem, privateKeyPem, identityProviderTrustPem,
+                audience, clockSkew, identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, tokens,
+                rules);
     }
 
     /** A token-bucket limit: requests per second, and how many may come at once. */
@@ -117,6 +128,7 @@ public record GatewayConfig(
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(managedIssuerPrefix, "managedIssuerPrefix");
         Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(ipAccess, "ipAccess");
     }
 
     /** Reads {@code gateway.*} keys; the TLS files come from the composition root, which owns the certificates. */
@@ -141,6 +153,7 @@ public record GatewayConfig(
                 RateLimit.from(source, problems, "gateway.rate-limit.tenant", 500, 1000),
                 RateLimit.from(source, problems, "gateway.rate-limit.principal", 100, 200),
                 managedIssuerPrefix,
-                TokenSettings.from(source, problems));
+                TokenSettings.from(source, problems),
+                IpAccessRules.parse(source.string("gateway.ip-access.allow", ""), source.string("gateway.ip-access.block", ""), problems));
     }
 }

@@ -12,6 +12,8 @@ import io.lakeward.gateway.auth.PersonalAccessTokenVerifier;
 import io.lakeward.gateway.edge.RateLimiter;
 import io.lakeward.gateway.edge.RateLimits;
 import io.lakeward.gateway.proxy.UpstreamProxy;
+import io.lakeward.gateway.session.BrowserLogin;
+import io.lakeward.gateway.session.SessionAuthentication;
 import io.lakeward.gateway.tenant.TenantResolver;
 import io.lakeward.gateway.token.TokenApi;
 import io.lakeward.metastore.token.PersonalAccessTokenStore;
@@ -54,6 +56,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final InternalIdentitySigner signer;
     private final AuditOutbox auditOutbox;
     private final PersonalAccessTokenStore personalTokenStore;
+    private final BrowserLogin browserLogin;
     private WorkerExecutor tokenWorkers;
     private WorkerExecutor databaseWorkers;
     private PersonalAccessTokenVerifier personalTokens;
@@ -66,9 +69,11 @@ public final class GatewayVerticle extends VerticleBase {
      * @param signer makes the internal identity assertion of each proxied request
      * @param auditOutbox where every public request's audit event goes before its answer
      * @param personalTokenStore where personal access tokens are kept (by hash)
+     * @param browserLogin the session store, cipher and login clients of browser sign-in
      */
     public GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics, Map<String, URI> upstreams,
-                           InternalIdentitySigner signer, AuditOutbox auditOutbox, PersonalAccessTokenStore personalTokenStore) {
+                           InternalIdentitySigner signer, AuditOutbox auditOutbox, PersonalAccessTokenStore personalTokenStore,
+                           BrowserLogin browserLogin) {
         this.config = config;
         this.tenants = tenants;
         this.metrics = metrics;
@@ -76,6 +81,7 @@ public final class GatewayVerticle extends VerticleBase {
         this.signer = signer;
         this.auditOutbox = auditOutbox;
         this.personalTokenStore = personalTokenStore;
+        this.browserLogin = browserLogin;
     }
 
     @Override
@@ -105,18 +111,27 @@ public final class GatewayVerticle extends VerticleBase {
         BearerAuthentication authentication = new BearerAuthentication(verifier, personalTokens, tokenWorkers, databaseWorkers);
         TokenApi tokenApi = new TokenApi(personalTokenStore, personalTokens, new SecureRandom(), databaseWorkers, audit, tokens,
                 Clock.systemUTC());
+        BrowserLogin.Mounted signIn = browserLogin.mount(tenants, verifier, tokenWorkers, audit, sslContext(),
+                config.identityProviderTimeout(), config.clockSkew());
         UpstreamProxy proxy = new UpstreamProxy(vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.upstreamTimeout().toMillis())), upstreams, signer, config.upstreamTimeout(), audit);
         RateLimits limits = new RateLimits(
                 new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
                 new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));
-        routeTable = routes(proxy, audit, tokenApi);
+        routeTable = routes(proxy, audit, tokenApi, signIn);
         for (GatewayRoute route : routeTable) {
             var entry = publicRouter.route(route.method(), route.path())
                     .handler(context -> RequestAudit.declare(context, route.action()))
-                    .handler(tenantResolver::handle).handler(limits::tenant);
+                    .handler(tenantResolver::handle).handler(config.ipAccess()::check).handler(limits::tenant);
             if (route.authenticated()) {
-                entry.handler(authentication::handle).handler(limits::principal);
+                // a session cookie without an Authorization header authenticates by the browser session
+                entry.handler(context -> {
+                    if (SessionAuthentication.appliesTo(context)) {
+                        signIn.authentication().handle(context);
+                    } else {
+                        authentication.handle(context);
+                    }
+                }).handler(limits::principal);
             }
             entry.handler(route.handler());
         }
@@ -178,9 +193,10 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     /** The route table: every public path, its action and whether it needs a credential. */
-    static List<GatewayRoute> routes(UpstreamProxy proxy, RequestAudit audit, TokenApi tokenApi) {
-        return List.of(
-                new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, LandingPage.handler(audit)),
+    static List<GatewayRoute> routes(UpstreamProxy proxy, RequestAudit audit, TokenApi tokenApi, BrowserLogin.Mounted signIn) {
+        var landing = LandingPage.handler(audit);
+        List<GatewayRoute> routes = new java.util.ArrayList<>(List.of(
+                new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, context -> signIn.authentication().optional(context, landing)),
                 new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, proxy.to("workspace-service")),
                 // secrets (Databricks secrets API 2.0); values are answered only to cluster code, never to a token the gateway verified
                 new GatewayRoute(HttpMethod.POST, "/api/2.0/secrets/scopes/create", "secret_scope.create", true, proxy.to("workspace-service")),
@@ -207,12 +223,18 @@ public final class GatewayVerticle extends VerticleBase {
                 new GatewayRoute(HttpMethod.GET, "/api/2.0/token-management/tokens/:token_id", "token_management.read", true,
                         tokenApi.managementGet()),
                 new GatewayRoute(HttpMethod.DELETE, "/api/2.0/token-management/tokens/:token_id", "token_management.delete", true,
-                        tokenApi.managementDelete()));
+                        tokenApi.managementDelete())));
+        routes.addAll(signIn.routes().routes());
+        return List.copyOf(routes);
     }
 
     private javax.net.ssl.SSLSocketFactory sslSocketFactory() {
+        return sslContext().getSocketFactory();
+    }
+
+    private javax.net.ssl.SSLContext sslContext() {
         try {
-            return PemTrust.sslContext(config.identityProviderTrustPem()).getSocketFactory();
+            return PemTrust.sslContext(config.identityProviderTrustPem());
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the identity provider trust anchors", e);
         }

@@ -31,6 +31,8 @@ import io.lakeward.infra.keycloak.TenantRealmSpec;
 import io.lakeward.keyvault.Keyvault;
 import io.lakeward.keyvault.tls.DevCertificateAuthority;
 import io.lakeward.keyvault.tls.ProvidedCertificate;
+import io.lakeward.gateway.session.BrowserLogin;
+import io.lakeward.metastore.session.JdbcBrowserSessionStore;
 import io.lakeward.keyvault.tls.ServerCertificate;
 import io.lakeward.metastore.MetadataDatabase;
 import io.lakeward.metastore.tenant.JdbcTenantRegistryStore;
@@ -184,8 +186,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
             serviceOutboxes.add(keyvaultOutbox);
             AuditOutbox workspaceOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("workspace-service")));
             serviceOutboxes.add(workspaceOutbox);
+            BrowserLogin browserLogin = browserLogin(config, metadata, keyvault);
             PlatformServices.Backends backends = new PlatformServices.Backends(keyvault, metadata.transactions(), keyvaultOutbox, workspaceOutbox,
-                    openedAudit.service(), new JdbcPersonalAccessTokenStore(metadata.transactions()));
+                    openedAudit.service(), new JdbcPersonalAccessTokenStore(metadata.transactions()),
+                    browserLogin);
             services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
                     List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, backends, config.startTimeout()));
             PlatformServices started = services;
@@ -247,6 +251,12 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return new io.lakeward.audit.identity.IdentityEventPoller(admin::events,
                 () -> tenants.directory().all().stream().filter(tenant -> tenant.issuer().toString().startsWith(managedIssuers)).map(Tenant::id).toList(),
                 audit.store(), config.state().audit().resolve("identity-event-cursors"), java.time.Clock.systemUTC());
+    }
+
+    /** Browser sign-in: sessions in the metadata database, tokens encrypted under the tenant keys, client secrets from the realm secrets. */
+    private static BrowserLogin browserLogin(PlatformConfig config, MetadataDatabase metadata, Keyvault keyvault) {
+        return new BrowserLogin(new JdbcBrowserSessionStore(metadata.transactions()), keyvault.cipher(),
+                new RealmLoginClients(config.state().secrets()), config.sessions());
     }
 
     private static KeycloakServer startKeycloak(PlatformConfig config, DevCertificateAuthority ca) throws IOException {

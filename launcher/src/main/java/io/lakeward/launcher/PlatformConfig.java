@@ -7,6 +7,7 @@ import io.lakeward.common.id.TenantId;
 import io.lakeward.compute.ComputeConfig;
 import io.lakeward.gateway.GatewayConfig;
 import io.lakeward.keyvault.KeyvaultConfig;
+import io.lakeward.gateway.session.SessionConfig;
 import io.lakeward.metastore.MetastoreConfig;
 import io.lakeward.workspace.WorkspaceConfig;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ public record PlatformConfig(
         List<DemoTenant> demoTenants,
         MetastoreConfig metastore,
         GatewayConfig gateway,
+        SessionConfig sessions,
         WorkspaceConfig workspace,
         ComputeConfig compute,
         AuditConfig audit,
@@ -93,7 +95,7 @@ public record PlatformConfig(
         // this JVM resolves the platform's names through the file named at its start, if any
         Path hostsFile = Optional.ofNullable(System.getProperty("jdk.net.hosts.file")).map(Path::of).orElse(layout.hostsFile());
         PlatformConfig config = new PlatformConfig(state, hostsFile.toAbsolutePath(), baseDomain, keycloakPort, keycloakManagementPort, startTimeout, demoTenants,
-                MetastoreConfig.from(source, problems, state), gateway, WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems),
+                MetastoreConfig.from(source, problems, state), gateway, SessionConfig.from(source, problems), WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems),
                 KeyvaultConfig.from(source, problems, state), renewBefore, provided);
         config.checkPortsDistinct(problems);
         problems.throwIfAny();

@@ -18,6 +18,7 @@ import io.lakeward.metastore.secret.JdbcSecretStore;
 import io.lakeward.workspace.secret.SecretLimits;
 import io.lakeward.workspace.secret.SecretService;
 import io.lakeward.metastore.token.PersonalAccessTokenStore;
+import io.lakeward.gateway.session.BrowserLogin;
 import io.lakeward.service.ReadinessCheck;
 import io.lakeward.workspace.WorkspaceVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -60,7 +61,8 @@ public final class PlatformServices implements AutoCloseable {
      * @param workspaceAudit the workspace-service's audit outbox (secret access)
      */
     public record Backends(Keyvault keyvault, Transactions metadata, AuditOutbox keyvaultAudit, AuditOutbox workspaceAudit,
-                           AuditService auditService, PersonalAccessTokenStore personalTokens) {
+                           AuditService auditService, PersonalAccessTokenStore personalTokens,
+                           BrowserLogin browserLogin) {
     }
 
     private PlatformServices(Vertx vertx, GatewayVerticle gateway, WorkspaceVerticle workspace, ComputeVerticle compute, AuditVerticle audit,
@@ -124,7 +126,8 @@ public final class PlatformServices implements AutoCloseable {
                     "compute", URI.create("http://127.0.0.1:" + compute.port()),
                     "audit", URI.create("http://127.0.0.1:" + audit.port()));
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), tenants, metrics, upstreams,
-                    new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock), gatewayAuditOutbox, backends.personalTokens());
+                    new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock), gatewayAuditOutbox, backends.personalTokens(),
+                    backends.browserLogin());
             vertx.deployVerticle(gateway).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new PlatformServices(vertx, gateway, workspace, compute, audit, keyvault, upstreams);
         } catch (Exception e) {

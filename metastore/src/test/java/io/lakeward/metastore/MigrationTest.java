@@ -39,8 +39,6 @@ class MigrationTest {
     @Parameter
     TestingPostgres.Kind server;
 
-    /** How many migrations this build ships. */
-    private static final int SHIPPED = Migrations.fromClasspath().size();
 
     private TestDatabase database;
 
@@ -57,7 +55,7 @@ class MigrationTest {
     @Test
     void migrationsApplyOnceAndRestartsFindNothingToDo() throws SQLException {
         try (MetadataDatabase first = MetadataDatabase.start(TestMetastores.config(database))) {
-            assertEquals(versions(Migrations.fromClasspath()), versions(first.migrationsAppliedAtStart()));
+            assertEquals(shippedVersions(), versions(first.migrationsAppliedAtStart()));
             new JdbcTenantRegistryStore(first.transactions()).create(TestMetastores.tenant("acme"));
         }
         List<String> recorded = recorded();
@@ -94,10 +92,10 @@ class MigrationTest {
     @Test
     void aFailingMigrationLeavesNothingBehind() throws SQLException {
         List<Migration> withBroken = new ArrayList<>(Migrations.fromClasspath());
-        withBroken.add(Migration.of("V" + (SHIPPED + 1) + "__broken.sql", "CREATE TABLE half_done (id integer);\nSELECT 1 / 0;\n"));
+        withBroken.add(Migration.of("V" + NEXT + "__broken.sql", "CREATE TABLE half_done (id integer);\nSELECT 1 / 0;\n"));
         IllegalStateException failed = assertThrows(IllegalStateException.class,
                 () -> MetadataDatabase.start(TestMetastores.config(database), withBroken));
-        assertTrue(failed.getMessage().contains("V" + (SHIPPED + 1) + " (broken) failed and was rolled back"), failed.getMessage());
+        assertTrue(failed.getMessage().contains("V" + NEXT + " (broken) failed and was rolled back"), failed.getMessage());
         assertEquals(SHIPPED, recorded().size());
         assertFalse(tableExists("half_done"));
         try (MetadataDatabase fixed = MetadataDatabase.start(TestMetastores.config(database))) {
@@ -108,7 +106,7 @@ class MigrationTest {
     @Test
     void aTableWithoutRowSecurityStopsTheStart() {
         List<Migration> careless = new ArrayList<>(Migrations.fromClasspath());
-        careless.add(Migration.of("V" + (SHIPPED + 1) + "__careless.sql", """
+        careless.add(Migration.of("V" + NEXT + "__careless.sql", """
                 CREATE TABLE notebooks (tenant_id text NOT NULL, name text NOT NULL);
                 GRANT SELECT, INSERT ON notebooks TO ${application_role};
                 """));
@@ -160,6 +158,14 @@ class MigrationTest {
             row.next();
             assertEquals(owner, row.getString(1));
         }
+    }
+
+    /** How many migrations this build ships, and the version a test migration added after them takes. */
+    private static final int SHIPPED = Migrations.fromClasspath().size();
+    private static final int NEXT = SHIPPED + 1;
+
+    private static List<Integer> shippedVersions() {
+        return versions(Migrations.fromClasspath());
     }
 
     private static List<Integer> versions(List<Migration> migrations) {

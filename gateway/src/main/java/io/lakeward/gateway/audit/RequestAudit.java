@@ -17,6 +17,8 @@ import io.lakeward.common.identity.Principal;
 import io.lakeward.common.tenant.Tenant;
 import io.lakeward.gateway.auth.BearerAuthentication;
 import io.lakeward.gateway.auth.RefusalReason;
+import io.lakeward.gateway.session.SessionCookies;
+import io.lakeward.gateway.session.SessionService;
 import io.lakeward.gateway.tenant.TenantResolver;
 import io.lakeward.service.FailureHandler;
 import io.lakeward.service.RequestIds;
@@ -153,7 +155,9 @@ public final class RequestAudit {
         Principal principal = BearerAuthentication.find(context);
         AuthenticationMethod attempted = BearerAuthentication.attemptedMethod(context);
         if (principal != null) {
-            AuthenticationMethod method = attempted == null ? AuthenticationMethod.BEARER_TOKEN : attempted;
+            AuthenticationMethod method = SessionService.AUTHENTICATION_METHOD.equals(principal.authenticationMethod())
+                    ? AuthenticationMethod.SESSION_COOKIE
+                    : attempted == null ? AuthenticationMethod.BEARER_TOKEN : attempted;
             return principal.type() == Principal.PrincipalType.SERVICE
                     ? new Actor(ActorType.SERVICE, principal.subject(), principal.name(), method)
                     : Actor.user(principal.subject(), principal.name(), method);
@@ -161,8 +165,11 @@ public final class RequestAudit {
         if (attempted != null) {
             return Actor.rejected(attempted);
         }
-        return context.request().getHeader("Authorization") != null
-                ? Actor.rejected(AuthenticationMethod.BEARER_TOKEN)
+        if (context.request().getHeader("Authorization") != null) {
+            return Actor.rejected(AuthenticationMethod.BEARER_TOKEN);
+        }
+        return BearerAuthentication.refused(context) && SessionCookies.present(context)
+                ? Actor.rejected(AuthenticationMethod.SESSION_COOKIE)
                 : Actor.anonymous();
     }
 

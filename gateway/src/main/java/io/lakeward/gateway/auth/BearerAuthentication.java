@@ -78,6 +78,16 @@ public final class BearerAuthentication {
         }
     }
 
+    /** Records the principal another authentication (a browser session) verified for this request. */
+    public static void authenticated(RoutingContext context, Principal principal) {
+        context.put(KEY, principal);
+    }
+
+    /** Records that another authentication (a browser session) refused the request's credential. */
+    public static void refuse(RoutingContext context) {
+        context.put(REFUSED_KEY, true);
+    }
+
     /** The verified principal of this request, or {@code null} when it did not authenticate. */
     public static Principal find(RoutingContext context) {
         return context.get(KEY);

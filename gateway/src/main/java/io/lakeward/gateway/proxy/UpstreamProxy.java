@@ -34,7 +34,7 @@ public final class UpstreamProxy {
     /** Hop-by-hop headers (RFC 9110 section 7.6.1) and what the gateway sets itself. */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
-            "authorization", "cookie", "x-request-id", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto");
+            "authorization", "cookie", "x-csrf-token", "x-request-id", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto");
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding", "trailer",
             "upgrade", "content-length", "set-cookie", "x-request-id");
 

@@ -65,7 +65,8 @@ class RequestAuditTest {
         GatewayVerticle gateway = new GatewayVerticle(config, new InMemoryTenantDirectory(List.of(acme)),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of("workspace-service", URI.create("http://127.0.0.1:1")),
                 new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC()), outbox,
-                new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore());
+                new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore(),
+                io.lakeward.gateway.session.TestBrowserLogins.withoutSignIn(state));
         vertx.deployVerticle(gateway).await(30, TimeUnit.SECONDS);
         port = gateway.publicPort();
         client = HttpClient.newBuilder().sslContext(PemTrust.sslContext(ca.caCertificatePem())).connectTimeout(Duration.ofSeconds(5)).build();

@@ -59,7 +59,8 @@ class GatewayEdgeTest {
         GatewayVerticle gateway = new GatewayVerticle(config, tenants, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 Map.of("workspace-service", URI.create("http://127.0.0.1:1")),
                 new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC()), FakeAuditOutbox.accepting(),
-                new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore());
+                new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore(),
+                io.lakeward.gateway.session.TestBrowserLogins.withoutSignIn(state));
         vertx.deployVerticle(gateway).await(30, TimeUnit.SECONDS);
         port = gateway.publicPort();
         client = HttpClient.newBuilder().sslContext(PemTrust.sslContext(ca.caCertificatePem())).connectTimeout(Duration.ofSeconds(5)).build();

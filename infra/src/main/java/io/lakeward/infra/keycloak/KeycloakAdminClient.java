@@ -143,6 +143,11 @@ public final class KeycloakAdminClient {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
+    /** Ends every session of a user; Keycloak then calls the back-channel logout of each client the sessions used. */
+    public void logoutUser(String realm, String userId) throws IOException {
+        expect(call("POST", userPath(realm, userId) + "/logout", null), 204);
+    }
+
     /** A client's representation by its client id, if it exists. */
     public Optional<JsonNode> client(String realm, String clientId) throws IOException {
         JsonNode clients = body(expect(call("GET", "/admin/realms/" + checkName("realm", realm) + "/clients?clientId=" + query(clientId), null), 200));
