@@ -54,7 +54,7 @@ class MigrationTest {
     @Test
     void migrationsApplyOnceAndRestartsFindNothingToDo() throws SQLException {
         try (MetadataDatabase first = MetadataDatabase.start(TestMetastores.config(database))) {
-            assertEquals(List.of(1, 2), versions(first.migrationsAppliedAtStart()));
+            assertEquals(versions(Migrations.fromClasspath()), versions(first.migrationsAppliedAtStart()));
             new JdbcTenantRegistryStore(first.transactions()).create(TestMetastores.tenant("acme"));
         }
         List<String> recorded = recorded();
@@ -63,7 +63,7 @@ class MigrationTest {
             assertTrue(new JdbcTenantRegistryStore(second.transactions()).get(TestMetastores.tenant("acme").id()).isPresent());
         }
         assertEquals(recorded, recorded(), "schema_migrations is untouched by a restart");
-        assertEquals(2, recorded.size());
+        assertEquals(Migrations.fromClasspath().size(), recorded.size());
     }
 
     @Test
@@ -91,11 +91,11 @@ class MigrationTest {
     @Test
     void aFailingMigrationLeavesNothingBehind() throws SQLException {
         List<Migration> withBroken = new ArrayList<>(Migrations.fromClasspath());
-        withBroken.add(Migration.of("V3__broken.sql", "CREATE TABLE half_done (id integer);\nSELECT 1 / 0;\n"));
+        withBroken.add(Migration.of("V99__broken.sql", "CREATE TABLE half_done (id integer);\nSELECT 1 / 0;\n"));
         IllegalStateException failed = assertThrows(IllegalStateException.class,
                 () -> MetadataDatabase.start(TestMetastores.config(database), withBroken));
-        assertTrue(failed.getMessage().contains("V3 (broken) failed and was rolled back"), failed.getMessage());
-        assertEquals(2, recorded().size());
+        assertTrue(failed.getMessage().contains("V99 (broken) failed and was rolled back"), failed.getMessage());
+        assertEquals(Migrations.fromClasspath().size(), recorded().size());
         assertFalse(tableExists("half_done"));
         try (MetadataDatabase fixed = MetadataDatabase.start(TestMetastores.config(database))) {
             assertEquals(List.of(), fixed.migrationsAppliedAtStart());
@@ -105,7 +105,7 @@ class MigrationTest {
     @Test
     void aTableWithoutRowSecurityStopsTheStart() {
         List<Migration> careless = new ArrayList<>(Migrations.fromClasspath());
-        careless.add(Migration.of("V3__careless.sql", """
+        careless.add(Migration.of("V98__careless.sql", """
                 CREATE TABLE notebooks (tenant_id text NOT NULL, name text NOT NULL);
                 GRANT SELECT, INSERT ON notebooks TO ${application_role};
                 """));
@@ -129,12 +129,12 @@ class MigrationTest {
             Future<MetadataDatabase> two = executor.submit(start);
             try (MetadataDatabase first = one.get(2, TimeUnit.MINUTES); MetadataDatabase second = two.get(2, TimeUnit.MINUTES)) {
                 int applied = first.migrationsAppliedAtStart().size() + second.migrationsAppliedAtStart().size();
-                assertEquals(2, applied, "exactly one of them applied the migrations");
+                assertEquals(Migrations.fromClasspath().size(), applied, "exactly one of them applied the migrations");
             }
         } finally {
             executor.shutdownNow();
         }
-        assertEquals(2, recorded().size());
+        assertEquals(Migrations.fromClasspath().size(), recorded().size());
     }
 
     @Test

@@ -51,12 +51,17 @@ public final class Migrations {
         return ordered(migrations);
     }
 
-    /** Sorts by version and checks that versions run from 1 without gaps or repeats. */
+    /**
+     * Sorts by version and checks that versions start at 1 and never repeat. Gaps are allowed:
+     * version numbers are handed out to parallel lines of work ahead of time, so a build may hold
+     * V5 before V3 and V4 arrive; a migration that arrives late is applied when it does.
+     */
     public static List<Migration> ordered(List<Migration> migrations) {
         List<Migration> sorted = migrations.stream().sorted(Comparator.comparingInt(Migration::version)).toList();
         for (int i = 0; i < sorted.size(); i++) {
-            if (sorted.get(i).version() != i + 1) {
-                throw new IllegalStateException("migration versions must run 1, 2, 3 ... without gaps or repeats; found "
+            boolean repeated = i > 0 && sorted.get(i).version() == sorted.get(i - 1).version();
+            if (repeated || (i == 0 && sorted.get(0).version() != 1)) {
+                throw new IllegalStateException("migration versions must start at 1 and never repeat; found "
                         + sorted.stream().map(Migration::version).toList());
             }
         }

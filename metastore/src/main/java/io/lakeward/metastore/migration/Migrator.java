@@ -106,22 +106,25 @@ public final class Migrator {
     }
 
     private void verifyApplied(Map<Integer, String> applied) {
+        Map<Integer, Migration> known = new java.util.HashMap<>();
+        migrations.forEach(migration -> known.put(migration.version(), migration));
         for (Map.Entry<Integer, String> entry : applied.entrySet()) {
             int version = entry.getKey();
-            if (version > migrations.size()) {
+            Migration migration = known.get(version);
+            if (migration == null) {
                 throw new IllegalStateException("the metadata database has migration V" + version
                         + " applied, which this build does not know: it was written by a newer version; run that version or newer");
             }
-            Migration known = migrations.get(version - 1);
-            if (!known.checksum().equals(entry.getValue())) {
-                throw new IllegalStateException("migration V" + version + " (" + known.description()
+            if (!migration.checksum().equals(entry.getValue())) {
+                throw new IllegalStateException("migration V" + version + " (" + migration.description()
                         + ") was changed after it was applied: recorded checksum " + entry.getValue() + ", this build has "
-                        + known.checksum() + ". An applied migration never changes; add a new one instead");
+                        + migration.checksum() + ". An applied migration never changes; add a new one instead");
             }
         }
-        for (int version = 1; version <= applied.size(); version++) {
-            if (!applied.containsKey(version)) {
-                throw new IllegalStateException("the metadata database has migrations applied out of order: V" + version + " is missing");
+        int newestApplied = applied.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+        for (Migration migration : migrations) {
+            if (migration.version() < newestApplied && !applied.containsKey(migration.version())) {
+                LOG.warn("migration V{} ({}) arrived after V{} was applied; it is applied now", migration.version(), migration.description(), newestApplied);
             }
         }
     }
