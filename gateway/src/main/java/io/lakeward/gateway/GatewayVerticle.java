@@ -10,9 +10,11 @@ import io.lakeward.gateway.auth.BearerAuthentication;
 import io.lakeward.gateway.auth.IssuerReadinessCheck;
 import io.lakeward.gateway.edge.RateLimiter;
 import io.lakeward.gateway.edge.RateLimits;
+import io.lakeward.gateway.policy.PolicyEnforcement;
 import io.lakeward.gateway.proxy.UpstreamProxy;
 import io.lakeward.gateway.tenant.TenantResolver;
 import io.lakeward.gateway.web.LandingPage;
+import io.lakeward.policy.client.PolicyClient;
 import io.lakeward.service.OperationalRoutes;
 import io.lakeward.service.ServiceRouters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -49,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final Map<String, URI> upstreams;
     private final InternalIdentitySigner signer;
     private final AuditOutbox auditOutbox;
+    private final PolicyClient policy;
     private WorkerExecutor tokenWorkers;
     private HttpServer publicServer;
     private HttpServer managementServer;
@@ -57,15 +60,17 @@ public final class GatewayVerticle extends VerticleBase {
      * @param upstreams the loopback base URL of every internal service, by service name
      * @param signer makes the internal identity assertion of each proxied request
      * @param auditOutbox where every public request's audit event goes before its answer
+     * @param policy decides every authenticated route's declared action (the coarse decision)
      */
     public GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics, Map<String, URI> upstreams,
-                           InternalIdentitySigner signer, AuditOutbox auditOutbox) {
+                           InternalIdentitySigner signer, AuditOutbox auditOutbox, PolicyClient policy) {
         this.config = config;
         this.tenants = tenants;
         this.metrics = metrics;
         this.upstreams = Map.copyOf(upstreams);
         this.signer = signer;
         this.auditOutbox = auditOutbox;
+        this.policy = policy;
     }
 
     @Override
@@ -91,12 +96,15 @@ public final class GatewayVerticle extends VerticleBase {
         RateLimits limits = new RateLimits(
                 new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
                 new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));
+        PolicyEnforcement enforcement = new PolicyEnforcement(policy, Clock.systemUTC());
         for (GatewayRoute route : routes(proxy, audit)) {
             var entry = publicRouter.route(route.method(), route.path())
                     .handler(context -> RequestAudit.declare(context, route.action()))
                     .handler(tenantResolver::handle).handler(limits::tenant);
             if (route.authenticated()) {
                 entry.handler(authentication::handle).handler(limits::principal);
+                // --- policy decision (coarse: the declared action and the principal's roles) ---
+                entry.handler(enforcement::handle);
             }
             entry.handler(route.handler());
         }
@@ -143,9 +151,39 @@ public final class GatewayVerticle extends VerticleBase {
 
     /** The route table: every public path, its action and whether it needs a credential. */
     static List<GatewayRoute> routes(UpstreamProxy proxy, RequestAudit audit) {
-        return List.of(
+        List<GatewayRoute> routes = new java.util.ArrayList<>(List.of(
                 new GatewayRoute(HttpMethod.GET, "/", "workspace.view", false, LandingPage.handler(audit)),
-                new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, proxy.to("workspace-service")));
+                new GatewayRoute(HttpMethod.GET, "/api/2.0/preview/scim/v2/Me", "identity.read_self", true, proxy.to("workspace-service"))));
+        routes.addAll(policyRoutes(proxy));
+        return List.copyOf(routes);
+    }
+
+    /** The admin policy API and group and role membership, answered by the workspace-service. */
+    static List<GatewayRoute> policyRoutes(UpstreamProxy proxy) {
+        var workspace = proxy.to("workspace-service");
+        String policies = "/api/2.0/policies";
+        String scim = "/api/2.0/preview/scim/v2";
+        return List.of(
+                new GatewayRoute(HttpMethod.GET, policies, "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.GET, policies + "/grants", "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/grants", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/grants/delete", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.GET, policies + "/row-filters", "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.PUT, policies + "/row-filters", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/row-filters/delete", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.GET, policies + "/column-tags", "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/column-tags", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/column-tags/delete", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.GET, policies + "/masks", "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.PUT, policies + "/masks", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/masks/delete", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.GET, policies + "/history", "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/rollback", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/simulate", "policy.simulate", true, workspace),
+                new GatewayRoute(HttpMethod.GET, scim + "/Groups", "group.read", true, workspace),
+                new GatewayRoute(HttpMethod.GET, scim + "/Groups/:group", "group.read", true, workspace),
+                new GatewayRoute(HttpMethod.PATCH, scim + "/Groups/:group", "group.update", true, workspace),
+                new GatewayRoute(HttpMethod.PATCH, scim + "/Users/:user", "group.update", true, workspace));
     }
 
     private javax.net.ssl.SSLSocketFactory sslSocketFactory() {

@@ -49,16 +49,18 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final MetadataDatabase database;
     private final TenantRegistry registry;
     private final AuditOutbox gatewayAuditOutbox;
+    private final PolicyDecisions policies;
     private final PlatformServices services;
     private final Path pidFile;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private EmbeddedPlatform(KeycloakServer keycloak, MetadataDatabase database, TenantRegistry registry, AuditOutbox gatewayAuditOutbox,
-                             PlatformServices services, Path pidFile) {
+                             PolicyDecisions policies, PlatformServices services, Path pidFile) {
         this.keycloak = keycloak;
         this.database = database;
         this.registry = registry;
         this.gatewayAuditOutbox = gatewayAuditOutbox;
+        this.policies = policies;
         this.services = services;
         this.pidFile = pidFile;
     }
@@ -84,6 +86,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         MetadataDatabase database = null;
         TenantRegistry registry = null;
         AuditOutbox auditOutbox = null;
+        PolicyDecisions policies = null;
         PlatformServices services = null;
         try {
             database = progress.step("metadata database (" + config.metastore().mode().name().toLowerCase(java.util.Locale.ROOT) + " PostgreSQL)",
@@ -100,15 +103,17 @@ public final class EmbeddedPlatform implements AutoCloseable {
             // opened before the services that append to it, closed after them
             auditOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("gateway")));
             AuditOutbox gatewayOutbox = auditOutbox;
+            policies = PolicyDecisions.start(config, metadata, tenants.directory(), keycloak);
+            PlatformServices.Policies policyServices = policies.services();
             services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
-                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, config.startTimeout()));
+                    List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, policyServices, config.startTimeout()));
             PlatformServices started = services;
             progress.step("readiness checks", () -> {
                 awaitReady(started.readinessEndpoints(), config.startTimeout());
                 return null;
             });
             printBanner(out, config, started, realms, state, Duration.between(began, Instant.now()));
-            return new EmbeddedPlatform(keycloak, database, registry, auditOutbox, services, pidFile);
+            return new EmbeddedPlatform(keycloak, database, registry, auditOutbox, policies, services, pidFile);
         } catch (Exception | Error e) {
             // whatever failed, nothing this start began keeps running
             if (services != null) {
@@ -116,6 +121,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
             }
             if (auditOutbox != null) {
                 auditOutbox.close();
+            }
+            if (policies != null) {
+                policies.close();
             }
             if (registry != null) {
                 registry.close();
@@ -244,6 +252,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return registry;
     }
 
+    /** The platform's policy decision point and the sync that keeps it current. */
+    PolicyDecisions policyDecisions() {
+        return policies;
+    }
+
     /** The gateway's audit outbox, for tests that check what was audited. */
     AuditOutbox gatewayAuditOutbox() {
         return gatewayAuditOutbox;
@@ -258,6 +271,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         LOG.info("stopping the platform");
         services.close();
         gatewayAuditOutbox.close();
+        policies.close();
         registry.close();
         database.close();
         keycloak.close();

@@ -32,7 +32,8 @@ public record PlatformConfig(
         GatewayConfig gateway,
         WorkspaceConfig workspace,
         ComputeConfig compute,
-        AuditConfig audit) {
+        AuditConfig audit,
+        PolicyConfig policy) {
 
     private static final Pattern DOMAIN = Pattern.compile("(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
 
@@ -76,7 +77,8 @@ public record PlatformConfig(
         // this JVM resolves the platform's names through the file named at its start, if any
         Path hostsFile = Optional.ofNullable(System.getProperty("jdk.net.hosts.file")).map(Path::of).orElse(layout.hostsFile());
         PlatformConfig config = new PlatformConfig(state, hostsFile.toAbsolutePath(), baseDomain, keycloakPort, keycloakManagementPort, startTimeout, demoTenants,
-                MetastoreConfig.from(source, problems, state), gateway, WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems));
+                MetastoreConfig.from(source, problems, state), gateway, WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems),
+                PolicyConfig.from(source, problems));
         config.checkPortsDistinct(problems);
         problems.throwIfAny();
         return config;

@@ -8,8 +8,10 @@ import io.lakeward.common.identity.InternalServiceKeys;
 import io.lakeward.common.tenant.TenantDirectory;
 import io.lakeward.compute.ComputeVerticle;
 import io.lakeward.gateway.GatewayVerticle;
+import io.lakeward.policy.client.PolicyClient;
 import io.lakeward.service.ReadinessCheck;
 import io.lakeward.workspace.WorkspaceVerticle;
+import io.lakeward.workspace.policy.PolicyAdminService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -57,8 +59,15 @@ public final class PlatformServices implements AutoCloseable {
     /** How long an internal identity assertion lives: long enough for one hop on loopback. */
     static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(30);
 
+    /**
+     * The policy decision point every service of this JVM asks, the admin policy store's rules, and
+     * what to run after a stored policy change.
+     */
+    public record Policies(PolicyClient client, PolicyAdminService admin, Runnable changed) {
+    }
+
     public static PlatformServices start(PlatformConfig config, TenantDirectory tenants, InternalServiceKeys keys,
-                                         List<ReadinessCheck> workspaceChecks, AuditOutbox gatewayAuditOutbox, Duration timeout)
+                                         List<ReadinessCheck> workspaceChecks, AuditOutbox gatewayAuditOutbox, Policies policies, Duration timeout)
             throws Exception {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.builder()
@@ -73,7 +82,7 @@ public final class PlatformServices implements AutoCloseable {
                 .build();
         Clock clock = Clock.systemUTC();
         WorkspaceVerticle workspace = new WorkspaceVerticle(config.workspace(), workspaceChecks, metrics,
-                new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock));
+                new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock), policies.admin(), policies.changed());
         ComputeVerticle compute = new ComputeVerticle(config.compute(), List.of(), metrics,
                 new InternalIdentityVerifier("compute", keys.keyOf("compute"), clock));
         AuditVerticle audit = new AuditVerticle(config.audit(), List.of(), metrics,
@@ -88,7 +97,7 @@ public final class PlatformServices implements AutoCloseable {
                     "compute", URI.create("http://127.0.0.1:" + compute.port()),
                     "audit", URI.create("http://127.0.0.1:" + audit.port()));
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), tenants, metrics, upstreams,
-                    new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock), gatewayAuditOutbox);
+                    new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock), gatewayAuditOutbox, policies.client());
             vertx.deployVerticle(gateway).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new PlatformServices(vertx, gateway, workspace, compute, audit, upstreams);
         } catch (Exception e) {

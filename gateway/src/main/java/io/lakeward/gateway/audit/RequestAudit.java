@@ -6,6 +6,7 @@ import io.lakeward.audit.client.event.AuditEvent;
 import io.lakeward.audit.client.event.AuthenticationMethod;
 import io.lakeward.audit.client.event.Outcome;
 import io.lakeward.audit.client.event.PlatformService;
+import io.lakeward.audit.client.event.PolicyDecision;
 import io.lakeward.audit.client.event.Response;
 import io.lakeward.audit.client.event.Source;
 import io.lakeward.audit.client.outbox.AuditOutbox;
@@ -43,6 +44,7 @@ public final class RequestAudit {
     private static final Logger LOG = LoggerFactory.getLogger(RequestAudit.class);
     private static final String ACTION_KEY = "lakeward.audit.action";
     private static final String AUDITED_KEY = "lakeward.audit.appended";
+    private static final String DECISION_KEY = "lakeward.audit.policyDecision";
     private static final Set<String> NOT_AUDITED = Set.of("/health/live", "/health/ready");
 
     private final AuditOutbox outbox;
@@ -67,6 +69,16 @@ public final class RequestAudit {
     public static void declare(RoutingContext context, String action) {
         context.put(ACTION_KEY, action);
         context.next();
+    }
+
+    /** The action the route table declared for this request, or {@code null} before {@link #declare}. */
+    public static String declaredAction(RoutingContext context) {
+        return context.get(ACTION_KEY);
+    }
+
+    /** Records the policy decision the request was checked against, for its audit event. */
+    public static void decided(RoutingContext context, PolicyDecision decision) {
+        context.put(DECISION_KEY, decision);
     }
 
     /**
@@ -120,7 +132,8 @@ public final class RequestAudit {
                 .source(source(context))
                 .requestId(RequestIds.of(context))
                 .response(new Response(status, errorCode))
-                .outcome(outcome(context, status));
+                .outcome(outcome(context, status))
+                .policyDecision(context.get(DECISION_KEY));
         if (tenant != null) {
             event.tenant(tenant.id());
         } else {

@@ -82,7 +82,21 @@ public final class EmbeddedPolicyClient implements PolicyClient {
             return CompletableFuture.completedFuture(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
                     "the policy input cannot be written as JSON", Decision.newDecisionId(), null));
         }
-        return submit(AUTHORIZATION_ENTRYPOINT, json, requestId);
+        return submit(AUTHORIZATION_ENTRYPOINT, DecisionResults.AUTHORIZATION, json, requestId);
+    }
+
+    @Override
+    public CompletableFuture<DataAccessDecision> decideDataAccess(DataAccessInput input) {
+        Objects.requireNonNull(input, "input");
+        String requestId = input.context() == null ? null : input.context().requestId();
+        String json;
+        try {
+            json = DecisionResults.toJson(input);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(DataAccessDecision.of(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
+                    "the policy input cannot be written as JSON", Decision.newDecisionId(), null)));
+        }
+        return submit(DATA_ACCESS_ENTRYPOINT, DecisionResults.DATA_ACCESS, json, requestId);
     }
 
     @Override
@@ -114,7 +128,7 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         }
         closed = true;
         for (Runnable pending : evaluations.shutdownNow()) {
-            if (pending instanceof Evaluation evaluation) {
+            if (pending instanceof Evaluation<?> evaluation) {
                 evaluation.abandon();
             }
         }
@@ -126,23 +140,24 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         LOG.info("embedded policy engine stopped");
     }
 
-    private CompletableFuture<Decision> submit(String entrypoint, String input, String requestId) {
+    private <T> CompletableFuture<T> submit(String entrypoint, DecisionResults.Reader<T> reader, String input, String requestId) {
         String decisionId = Decision.newDecisionId();
-        CompletableFuture<Decision> result = new CompletableFuture<>();
+        CompletableFuture<T> result = new CompletableFuture<>();
         if (closed) {
-            result.complete(closedDecision(decisionId));
+            result.complete(reader.unavailable(closedDecision(decisionId)));
             return result;
         }
         long deadline = System.nanoTime() + config.timeout().toNanos();
+        Evaluation<T> evaluation = new Evaluation<>(entrypoint, reader, input, decisionId, deadline, result);
         try {
-            evaluations.execute(new Evaluation(entrypoint, input, decisionId, deadline, result));
+            evaluations.execute(evaluation);
         } catch (RejectedExecutionException e) {
-            result.complete(closed ? closedDecision(decisionId)
-                    : Decision.unavailable(Decision.Failure.OVERLOADED, "the policy evaluation queue is full", decisionId, null));
+            result.complete(reader.unavailable(closed ? closedDecision(decisionId)
+                    : Decision.unavailable(Decision.Failure.OVERLOADED, "the policy evaluation queue is full", decisionId, null)));
         }
-        result.completeOnTimeout(Decision.unavailable(Decision.Failure.TIMEOUT,
-                "no policy decision within " + config.timeout().toMillis() + " ms", decisionId, null), config.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        result.thenAccept(decision -> logUnavailable(decision, requestId));
+        result.completeOnTimeout(reader.unavailable(Decision.unavailable(Decision.Failure.TIMEOUT,
+                "no policy decision within " + config.timeout().toMillis() + " ms", decisionId, null)), config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        result.thenAccept(answer -> logUnavailable(evaluation.decisionOf(answer), requestId));
         return result;
     }
 
@@ -261,15 +276,17 @@ public final class EmbeddedPolicyClient implements PolicyClient {
     }
 
     /** One decision on the evaluation executor. */
-    private final class Evaluation implements Runnable {
+    private final class Evaluation<T> implements Runnable {
         private final String entrypoint;
+        private final DecisionResults.Reader<T> reader;
         private final String input;
         private final String decisionId;
         private final long deadline;
-        private final CompletableFuture<Decision> result;
+        private final CompletableFuture<T> result;
 
-        Evaluation(String entrypoint, String input, String decisionId, long deadline, CompletableFuture<Decision> result) {
+        Evaluation(String entrypoint, DecisionResults.Reader<T> reader, String input, String decisionId, long deadline, CompletableFuture<T> result) {
             this.entrypoint = entrypoint;
+            this.reader = reader;
             this.input = input;
             this.decisionId = decisionId;
             this.deadline = deadline;
@@ -293,19 +310,22 @@ public final class EmbeddedPolicyClient implements PolicyClient {
                 return;
             }
             if (evaluator == null) {
-                result.complete(Decision.unavailable(Decision.Failure.POOL_EXHAUSTED,
-                        "no policy instance became free within " + config.borrowTimeout().toMillis() + " ms", decisionId, revision));
+                result.complete(reader.unavailable(Decision.unavailable(Decision.Failure.POOL_EXHAUSTED,
+                        "no policy instance became free within " + config.borrowTimeout().toMillis() + " ms", decisionId, revision)));
                 return;
             }
             boolean healthy = false;
             try {
                 String output = evaluator.evaluate(entrypoint, input);
                 healthy = true;
-                result.complete(DecisionResults.authorizationFromWasm(output, decisionId, revision));
+                result.complete(DecisionResults.fromWasm(reader, output, decisionId, revision));
+            } catch (WasmEngine.MissingEntrypointException e) {
+                healthy = true;
+                result.complete(reader.unavailable(Decision.unavailable(Decision.Failure.ENGINE_ERROR, e.getMessage(), decisionId, revision)));
             } catch (RuntimeException | StackOverflowError e) {
                 LOG.warn("policy evaluation {} failed; the instance is replaced", decisionId, e);
-                result.complete(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
-                        "the Wasm policy evaluation failed: " + e.getClass().getSimpleName(), decisionId, revision));
+                result.complete(reader.unavailable(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
+                        "the Wasm policy evaluation failed: " + e.getClass().getSimpleName(), decisionId, revision)));
             } finally {
                 if (healthy) {
                     generation.idle.add(evaluator);
@@ -316,7 +336,11 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         }
 
         void abandon() {
-            result.complete(closedDecision(decisionId));
+            result.complete(reader.unavailable(closedDecision(decisionId)));
+        }
+
+        Decision decisionOf(T answer) {
+            return answer instanceof DataAccessDecision data ? data.decision() : (Decision) answer;
         }
     }
 }
