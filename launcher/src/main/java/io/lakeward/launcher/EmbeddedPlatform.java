@@ -252,6 +252,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return registry;
     }
 
+    /** The metadata database, for tests that add a decision point of their own. */
+    MetadataDatabase metadataDatabase() {
+        return database;
+    }
+
     /** The platform's policy decision point and the sync that keeps it current. */
     PolicyDecisions policyDecisions() {
         return policies;

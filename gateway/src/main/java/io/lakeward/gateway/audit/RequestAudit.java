@@ -76,6 +76,11 @@ public final class RequestAudit {
         return context.get(ACTION_KEY);
     }
 
+    /** The policy decision recorded for this request, or {@code null} if none was made. */
+    public static PolicyDecision decisionOf(RoutingContext context) {
+        return context.get(DECISION_KEY);
+    }
+
     /** Records the policy decision the request was checked against, for its audit event. */
     public static void decided(RoutingContext context, PolicyDecision decision) {
         context.put(DECISION_KEY, decision);
@@ -133,7 +138,7 @@ public final class RequestAudit {
                 .requestId(RequestIds.of(context))
                 .response(new Response(status, errorCode))
                 .outcome(outcome(context, status))
-                .policyDecision(context.get(DECISION_KEY));
+                .policyDecision(decisionOf(context));
         if (tenant != null) {
             event.tenant(tenant.id());
         } else {

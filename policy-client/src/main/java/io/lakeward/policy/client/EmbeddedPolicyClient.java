@@ -40,6 +40,8 @@ public final class EmbeddedPolicyClient implements PolicyClient {
 
     /** Evaluated once on every new instance: proves the module evaluates, and warms it up. */
     private static final String PROBE_INPUT = "{}";
+    /** How long a decision waits on one revision's pool before looking for a newer revision. */
+    private static final long BORROW_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final PolicyEngine engine;
     private final EmbeddedPolicyConfig config;
@@ -164,7 +166,7 @@ public final class EmbeddedPolicyClient implements PolicyClient {
     private void swapIn(PolicyData data, CompletableFuture<Void> done) {
         Generation next;
         try {
-            next = newGeneration(data);
+            next = nextGeneration(data, current.get());
         } catch (RuntimeException e) {
             LOG.error("policy data revision {} not applied, decisions keep revision {}: {}", data.revision(), current.get().data.revision(), e.toString());
             done.completeExceptionally(new LakewardException(ErrorCode.INTERNAL_ERROR,
@@ -178,6 +180,49 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         Generation previous = current.getAndSet(next);
         LOG.info("policy data revision {} replaces revision {}", data.revision(), previous.data.revision());
         done.complete(null);
+    }
+
+    /**
+     * A full pool holding {@code data}: the previous revision's idle instances reloaded in place
+     * (taken out of its pool first, so no decision uses one while it changes), fresh instances for
+     * the rest. Reloading costs the data's size, compiling costs the module's: this keeps a data
+     * swap in milliseconds. If anything fails, the instances taken are replaced for the previous
+     * revision and this throws.
+     */
+    private Generation nextGeneration(PolicyData data, Generation previous) {
+        Generation generation = new Generation(data, config.poolSize());
+        int taken = 0;
+        try {
+            for (int i = 0; i < config.poolSize(); i++) {
+                PolicyEngine.Evaluator reused = previous == null ? null : previous.idle.poll();
+                if (reused != null) {
+                    taken++;
+                    if (reused.reload(data)) {
+                        probe(reused);
+                        generation.idle.add(reused);
+                        continue;
+                    }
+                    previous.idle.add(reused);
+                    taken--;
+                }
+                generation.idle.add(newProbedEvaluator(data));
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            for (int i = 0; i < taken; i++) {
+                replace(previous);
+            }
+            throw e instanceof RuntimeException runtime ? runtime : new LakewardException(ErrorCode.INTERNAL_ERROR, "policy data load failed", e);
+        }
+        generation.live.set(config.poolSize());
+        return generation;
+    }
+
+    private static void probe(PolicyEngine.Evaluator evaluator) {
+        try {
+            evaluator.evaluate(AUTHORIZATION_ENTRYPOINT, PROBE_INPUT);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new LakewardException(ErrorCode.INTERNAL_ERROR, "the policy module fails to evaluate " + AUTHORIZATION_ENTRYPOINT, e);
+        }
     }
 
     /** A full pool of fresh instances holding {@code data}, each probed once. Throws if any cannot be made. */
@@ -298,17 +343,23 @@ public final class EmbeddedPolicyClient implements PolicyClient {
             if (result.isDone()) {
                 return; // timed out while queued
             }
-            Generation generation = current.get();
+            // Waits in short slices and follows the current revision: a data swap takes the previous
+            // revision's idle instances, so a wait on its pool could otherwise outlast the swap.
+            long borrowDeadline = System.nanoTime() + Math.min(config.borrowTimeout().toNanos(), deadline - System.nanoTime());
+            Generation generation;
+            PolicyEngine.Evaluator evaluator = null;
+            do {
+                generation = current.get();
+                try {
+                    long slice = Math.min(BORROW_SLICE_NANOS, borrowDeadline - System.nanoTime());
+                    evaluator = slice > 0 ? generation.idle.poll(slice, TimeUnit.NANOSECONDS) : generation.idle.poll();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    abandon();
+                    return;
+                }
+            } while (evaluator == null && System.nanoTime() < borrowDeadline);
             String revision = generation.data.revision();
-            PolicyEngine.Evaluator evaluator;
-            try {
-                long wait = Math.min(config.borrowTimeout().toNanos(), deadline - System.nanoTime());
-                evaluator = generation.idle.poll(wait, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                abandon();
-                return;
-            }
             if (evaluator == null) {
                 result.complete(reader.unavailable(Decision.unavailable(Decision.Failure.POOL_EXHAUSTED,
                         "no policy instance became free within " + config.borrowTimeout().toMillis() + " ms", decisionId, revision)));

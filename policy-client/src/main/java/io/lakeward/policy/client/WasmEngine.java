@@ -63,6 +63,13 @@ final class WasmEngine implements PolicyEngine {
             }
             return instance.entrypoint(id).evaluate(input);
         }
+
+        @Override
+        public boolean reload(PolicyData data) {
+            // frees the old data and resets the heap before loading: no compilation, no leak
+            instance.data(DecisionResults.toJson(data.dataRoot()));
+            return true;
+        }
     }
 
     /** The module lacks an entrypoint; the instance itself is unharmed. */

@@ -323,6 +323,9 @@ public final class RowFilterParser {
             return;
         }
         if (peek().kind == Kind.LEFT) {
+            if (tokens.get(next + 1).isWord("select") || tokens.get(next + 1).isWord("with")) {
+                throw error(tokens.get(next + 1), "subqueries are not allowed in a row filter");
+            }
             if (!FUNCTIONS.contains(word)) {
                 throw error(token, "function " + token.text + "() is not allowed; a row filter may call only current_user(), is_member('group') and user_attribute('name')");
             }
