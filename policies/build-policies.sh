@@ -14,7 +14,7 @@
 
 set -euo pipefail
 
-readonly ENTRYPOINTS=(lakeward/authz/decision)
+readonly ENTRYPOINTS=(lakeward/authz/decision lakeward/data/decision)
 readonly MIN_COVERAGE=90
 
 log() { printf 'policies: %s\n' "$*"; }

@@ -28,7 +28,8 @@ request(roles, action) := {
 # The request with some fields replaced: overrides merge into it recursively.
 request_with(roles, action, overrides) := object.union(request(roles, action), overrides)
 
-decision_for(req) := decision if {
+# The decision's verdict (allow and reason); visible and tenant_revision have tests of their own.
+decision_for(req) := {"allow": decision.allow, "reason": decision.reason} if {
 	decision := authz.decision with input as req
 }
 
@@ -39,20 +40,23 @@ denied_because(req, reason) if decision_for(req) == {"allow": false, "reason": r
 # The expected grants, written out independently of the policy's data.
 all_actions := {
 	"workspace.create", "workspace.read", "workspace.update", "workspace.delete",
-	"notebook.create", "notebook.read", "notebook.update", "notebook.delete",
-	"cluster.create", "cluster.read", "cluster.update", "cluster.delete",
-	"policy.update", "audit.read", "audit.export", "audit.read_own", "health.read",
+	"notebook.create", "notebook.read", "notebook.run", "notebook.update", "notebook.delete", "notebook.manage",
+	"cluster.create", "cluster.read", "cluster.attach", "cluster.update", "cluster.delete",
+	"table.read", "table.modify", "identity.read_self",
+	"group.read", "group.update", "policy.read", "policy.update", "policy.simulate",
+	"audit.read", "audit.export", "audit.read_own", "health.read",
 }
 
 expected_grants := {
 	"tenant-admin": all_actions,
 	"workspace-user": {
 		"workspace.create", "workspace.read", "workspace.update", "workspace.delete",
-		"notebook.create", "notebook.read", "notebook.update", "notebook.delete",
-		"cluster.create", "cluster.read", "cluster.update", "cluster.delete",
+		"notebook.create", "notebook.read", "notebook.run", "notebook.update", "notebook.delete", "notebook.manage",
+		"cluster.create", "cluster.read", "cluster.attach", "cluster.update", "cluster.delete",
+		"table.read", "table.modify", "identity.read_self",
 	},
-	"auditor": {"audit.read", "audit.export", "workspace.read"},
-	"viewer": {"workspace.read", "notebook.read", "cluster.read", "health.read"},
+	"auditor": {"audit.read", "audit.export", "workspace.read", "identity.read_self"},
+	"viewer": {"workspace.read", "notebook.read", "cluster.read", "table.read", "identity.read_self", "health.read"},
 }
 
 test_every_role_is_granted_exactly_its_actions if {
@@ -150,15 +154,22 @@ test_viewer_may_not_read_audit if {
 	denied_because(request(["viewer"], "audit.read"), "no role grants the action")
 }
 
-test_viewer_may_not_read_own_audit_history if {
+test_viewer_may_read_own_audit_history_only if {
 	own := request_with(["viewer"], "audit.read_own", {"resource": {"owner": "user-alice"}})
-	not decision_for(own).allow
+	decision_for(own).allow
+	denied_because(request(["viewer"], "audit.read_own"), "not the resource owner")
 }
 
 test_viewer_may_not_write if {
 	not allowed(["viewer"], "workspace.create")
 	not allowed(["viewer"], "notebook.update")
 	not allowed(["viewer"], "cluster.delete")
+}
+
+test_viewer_may_not_run_or_edit if {
+	every action in {"notebook.run", "notebook.update", "notebook.manage", "cluster.attach", "table.modify", "policy.update"} {
+		not allowed(["viewer"], action)
+	}
 }
 
 # roles together
@@ -283,4 +294,173 @@ test_malformed_fields_are_denied if {
 test_empty_tenants_do_not_match_each_other if {
 	no_tenants := request_with(["tenant-admin"], "workspace.read", {"principal": {"tenant": ""}, "resource": {"tenant": ""}})
 	not decision_for(no_tenants).allow
+}
+
+# visibility and revision
+
+test_visible_except_for_another_tenant if {
+	d := authz.decision with input as request(["viewer"], "notebook.update")
+	d.visible == true
+	other := authz.decision with input as request_with(["tenant-admin"], "notebook.read", {"resource": {"tenant": "tenant-globex"}})
+	other.visible == false
+}
+
+test_the_decision_reports_the_tenant_revision if {
+	d := authz.decision with input as request(["viewer"], "notebook.read") with data.lakeward.admin as {"tenants": {"tenant-acme": {"revision": 12}}}
+	d.tenant_revision == 12
+	none := authz.decision with input as request(["viewer"], "notebook.read")
+	none.tenant_revision == 0
+}
+
+# membership from the policy store
+
+stored(members) := {"tenants": {"tenant-acme": {"revision": 3, "members": members}}}
+
+test_a_role_revoked_in_the_store_no_longer_grants if {
+	req := request(["workspace-user"], "notebook.update")
+	decision_for(req).allow
+	d := authz.decision with input as req with data.lakeward.admin as stored({"user-alice": {"roles": ["viewer"], "groups": []}})
+	d.allow == false
+	d.reason == "no role grants the action"
+}
+
+test_a_role_granted_in_the_store_grants_before_the_token_says_so if {
+	req := request(["viewer"], "policy.update")
+	not decision_for(req).allow
+	d := authz.decision with input as req with data.lakeward.admin as stored({"user-alice": {"roles": ["tenant-admin"], "groups": []}})
+	d.allow == true
+}
+
+test_the_store_membership_of_another_user_changes_nothing if {
+	req := request(["viewer"], "policy.update")
+	d := authz.decision with input as req with data.lakeward.admin as stored({"user-bob": {"roles": ["tenant-admin"], "groups": []}})
+	d.allow == false
+}
+
+# resource decisions: owners, access control lists, folders
+
+notebook(acl, ancestors) := {
+	"tenant": "tenant-acme",
+	"type": "notebook",
+	"id": "notebook-1",
+	"owner": "user-bob",
+	"acl": acl,
+	"ancestors": ancestors,
+}
+
+on_notebook(roles, action, acl, ancestors) := d if {
+	d := authz.decision with input as request_with(roles, action, {"resource": notebook(acl, ancestors)})
+}
+
+levels_in_order := ["CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"]
+
+actions_needing := {
+	"CAN_READ": "notebook.read",
+	"CAN_RUN": "notebook.run",
+	"CAN_EDIT": "notebook.update",
+	"CAN_MANAGE": "notebook.manage",
+}
+
+test_each_level_allows_exactly_the_actions_up_to_it if {
+	every held_index, held in levels_in_order {
+		every needed_index, needed in levels_in_order {
+			d := on_notebook(["workspace-user"], actions_needing[needed], [{"user_id": "user-alice", "permission_level": held}], [])
+			d.allow == needed_index <= held_index
+			d.visible == true
+		}
+	}
+}
+
+test_a_missing_level_is_named if {
+	d := on_notebook(["workspace-user"], "notebook.update", [{"user_id": "user-alice", "permission_level": "CAN_RUN"}], [])
+	d.allow == false
+	d.reason == "the action needs CAN_EDIT"
+}
+
+test_no_level_on_the_resource_hides_it if {
+	d := on_notebook(["workspace-user"], "notebook.read", [{"user_id": "user-carol", "permission_level": "CAN_MANAGE"}], [])
+	d == {"allow": false, "reason": "no access to the resource", "visible": false, "tenant_revision": 0}
+}
+
+test_an_empty_acl_is_a_resource_decision if {
+	d := on_notebook(["workspace-user"], "notebook.read", [], [])
+	d.visible == false
+	d.allow == false
+}
+
+test_the_owner_manages if {
+	owner := request_with(["workspace-user"], "notebook.delete", {"principal": {"id": "user-bob"}, "resource": notebook([], [])})
+	d := authz.decision with input as owner
+	d.allow == true
+}
+
+test_group_entries_apply_to_members if {
+	d := on_notebook(["workspace-user"], "notebook.run", [{"group_name": "analysts", "permission_level": "CAN_RUN"}], [])
+	d.allow == true
+	other := on_notebook(["workspace-user"], "notebook.run", [{"group_name": "admins", "permission_level": "CAN_RUN"}], [])
+	other.allow == false
+	other.visible == false
+}
+
+test_group_entries_follow_the_store_membership if {
+	req := request_with(["workspace-user"], "notebook.run", {"resource": notebook([{"group_name": "analysts", "permission_level": "CAN_RUN"}], [])})
+	d := authz.decision with input as req with data.lakeward.admin as stored({"user-alice": {"roles": ["workspace-user"], "groups": []}})
+	d.allow == false
+	d.visible == false
+}
+
+test_folder_entries_and_owners_are_inherited if {
+	folder_acl := on_notebook(["workspace-user"], "notebook.update", [], [
+		{"id": "folder-2", "owner": "user-carol", "acl": []},
+		{"id": "folder-1", "owner": "user-carol", "acl": [{"group_name": "analysts", "permission_level": "CAN_EDIT"}]},
+	])
+	folder_acl.allow == true
+	folder_owner := on_notebook(["workspace-user"], "notebook.manage", [], [{"id": "folder-1", "owner": "user-alice"}])
+	folder_owner.allow == true
+}
+
+test_the_highest_level_wins if {
+	d := on_notebook(
+		["workspace-user"], "notebook.update", [
+			{"user_id": "user-alice", "permission_level": "CAN_READ"},
+			{"group_name": "analysts", "permission_level": "CAN_EDIT"},
+		],
+		[],
+	)
+	d.allow == true
+}
+
+test_the_role_still_gates_a_resource_decision if {
+	d := on_notebook(["viewer"], "notebook.update", [{"user_id": "user-alice", "permission_level": "CAN_MANAGE"}], [])
+	d.allow == false
+	d.reason == "no role grants the action"
+	d.visible == true
+}
+
+test_tenant_admins_manage_every_resource_of_their_tenant if {
+	d := on_notebook(["tenant-admin"], "notebook.manage", [], [])
+	d.allow == true
+}
+
+test_an_action_without_a_level_is_not_decided_on_a_resource if {
+	d := on_notebook(["tenant-admin"], "policy.update", [], [])
+	d.allow == false
+	d.reason == "the action cannot be decided on a resource"
+}
+
+test_malformed_acls_are_invalid_input if {
+	every case in [
+		{"acl": "everyone", "ancestors": []},
+		{"acl": [{"user_id": "user-alice", "permission_level": "CAN_OWN"}], "ancestors": []},
+		{"acl": [{"permission_level": "CAN_READ"}], "ancestors": []},
+		{"acl": [{"user_id": "", "permission_level": "CAN_READ"}], "ancestors": []},
+	] {
+		d := on_notebook(["tenant-admin"], "notebook.read", case.acl, case.ancestors)
+		d.allow == false
+		d.reason == "invalid input: resource.acl"
+	}
+	bad_folder := on_notebook(["tenant-admin"], "notebook.read", [], [{"id": "f", "acl": [{"group_name": "x", "permission_level": "ALL"}]}])
+	bad_folder.reason == "invalid input: resource.ancestors"
+	not_a_list := on_notebook(["tenant-admin"], "notebook.read", [], "folder-1")
+	not_a_list.reason == "invalid input: resource.ancestors"
 }

@@ -11,6 +11,7 @@ import io.lakeward.gateway.auth.IssuerReadinessCheck;
 import io.lakeward.gateway.auth.PersonalAccessTokenVerifier;
 import io.lakeward.gateway.edge.RateLimiter;
 import io.lakeward.gateway.edge.RateLimits;
+import io.lakeward.gateway.policy.PolicyEnforcement;
 import io.lakeward.gateway.proxy.UpstreamProxy;
 import io.lakeward.gateway.session.BrowserLogin;
 import io.lakeward.gateway.session.SessionAuthentication;
@@ -18,6 +19,7 @@ import io.lakeward.gateway.tenant.TenantResolver;
 import io.lakeward.gateway.token.TokenApi;
 import io.lakeward.metastore.token.PersonalAccessTokenStore;
 import io.lakeward.gateway.web.LandingPage;
+import io.lakeward.policy.client.PolicyClient;
 import io.lakeward.service.OperationalRoutes;
 import io.lakeward.service.ServiceRouters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,6 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final AuditOutbox auditOutbox;
     private final PersonalAccessTokenStore personalTokenStore;
     private final BrowserLogin browserLogin;
+    private final PolicyClient policy;
     private WorkerExecutor tokenWorkers;
     private WorkerExecutor databaseWorkers;
     private PersonalAccessTokenVerifier personalTokens;
@@ -70,10 +73,11 @@ public final class GatewayVerticle extends VerticleBase {
      * @param auditOutbox where every public request's audit event goes before its answer
      * @param personalTokenStore where personal access tokens are kept (by hash)
      * @param browserLogin the session store, cipher and login clients of browser sign-in
+     * @param policy decides every authenticated route's declared action (the coarse decision)
      */
     public GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics, Map<String, URI> upstreams,
                            InternalIdentitySigner signer, AuditOutbox auditOutbox, PersonalAccessTokenStore personalTokenStore,
-                           BrowserLogin browserLogin) {
+                           BrowserLogin browserLogin, PolicyClient policy) {
         this.config = config;
         this.tenants = tenants;
         this.metrics = metrics;
@@ -82,6 +86,7 @@ public final class GatewayVerticle extends VerticleBase {
         this.auditOutbox = auditOutbox;
         this.personalTokenStore = personalTokenStore;
         this.browserLogin = browserLogin;
+        this.policy = policy;
     }
 
     @Override
@@ -118,6 +123,7 @@ public final class GatewayVerticle extends VerticleBase {
         RateLimits limits = new RateLimits(
                 new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
                 new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));
+        PolicyEnforcement enforcement = new PolicyEnforcement(policy, Clock.systemUTC());
         routeTable = routes(proxy, audit, tokenApi, signIn);
         for (GatewayRoute route : routeTable) {
             var entry = publicRouter.route(route.method(), route.path())
@@ -132,6 +138,8 @@ public final class GatewayVerticle extends VerticleBase {
                         authentication.handle(context);
                     }
                 }).handler(limits::principal);
+                // --- policy decision (coarse: the declared action and the principal's roles) ---
+                entry.handler(enforcement::handle);
             }
             entry.handler(route.handler());
         }
@@ -224,8 +232,37 @@ public final class GatewayVerticle extends VerticleBase {
                         tokenApi.managementGet()),
                 new GatewayRoute(HttpMethod.DELETE, "/api/2.0/token-management/tokens/:token_id", "token_management.delete", true,
                         tokenApi.managementDelete())));
+        routes.addAll(policyRoutes(proxy));
         routes.addAll(signIn.routes().routes());
         return List.copyOf(routes);
+    }
+
+    /** The admin policy API and group and role membership, answered by the workspace-service. */
+    static List<GatewayRoute> policyRoutes(UpstreamProxy proxy) {
+        var workspace = proxy.to("workspace-service");
+        String policies = "/api/2.0/policies";
+        String scim = "/api/2.0/preview/scim/v2";
+        return List.of(
+                new GatewayRoute(HttpMethod.GET, policies, "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.GET, policies + "/grants", "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/grants", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/grants/delete", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.GET, policies + "/row-filters", "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.PUT, policies + "/row-filters", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/row-filters/delete", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.GET, policies + "/column-tags", "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/column-tags", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/column-tags/delete", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.GET, policies + "/masks", "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.PUT, policies + "/masks", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/masks/delete", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.GET, policies + "/history", "policy.read", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/rollback", "policy.update", true, workspace),
+                new GatewayRoute(HttpMethod.POST, policies + "/simulate", "policy.simulate", true, workspace),
+                new GatewayRoute(HttpMethod.GET, scim + "/Groups", "group.read", true, workspace),
+                new GatewayRoute(HttpMethod.GET, scim + "/Groups/:group", "group.read", true, workspace),
+                new GatewayRoute(HttpMethod.PATCH, scim + "/Groups/:group", "group.update", true, workspace),
+                new GatewayRoute(HttpMethod.PATCH, scim + "/Users/:user", "group.update", true, workspace));
     }
 
     private javax.net.ssl.SSLSocketFactory sslSocketFactory() {

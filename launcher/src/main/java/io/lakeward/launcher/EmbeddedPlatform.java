@@ -75,13 +75,15 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final Audit audit;
     private final List<ShippingLoop> shippingLoops;
     private final io.lakeward.audit.identity.IdentityEventPoller identityEvents;
+    private final PolicyDecisions policies;
     private final PlatformServices services;
     private final Path pidFile;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private EmbeddedPlatform(KeycloakServer keycloak, Keyvault keyvault, MetadataDatabase database, TenantRegistry registry,
                              AuditOutbox gatewayAuditOutbox, List<AuditOutbox> serviceAuditOutboxes, Audit audit, List<ShippingLoop> shippingLoops,
-                             io.lakeward.audit.identity.IdentityEventPoller identityEvents, PlatformServices services, Path pidFile) {
+                             io.lakeward.audit.identity.IdentityEventPoller identityEvents, PolicyDecisions policies, PlatformServices services,
+                             Path pidFile) {
         this.keycloak = keycloak;
         this.keyvault = keyvault;
         this.serviceAuditOutboxes = List.copyOf(serviceAuditOutboxes);
@@ -91,6 +93,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         this.audit = audit;
         this.shippingLoops = List.copyOf(shippingLoops);
         this.identityEvents = identityEvents;
+        this.policies = policies;
         this.services = services;
         this.pidFile = pidFile;
     }
@@ -162,6 +165,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         Audit audit = null;
         List<ShippingLoop> shipping = new ArrayList<>();
         io.lakeward.audit.identity.IdentityEventPoller identityEvents = null;
+        PolicyDecisions policies = null;
         PlatformServices services = null;
         try {
             database = progress.step("metadata database (" + config.metastore().mode().name().toLowerCase(java.util.Locale.ROOT) + " PostgreSQL)",
@@ -186,10 +190,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
             serviceOutboxes.add(keyvaultOutbox);
             AuditOutbox workspaceOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("workspace-service")));
             serviceOutboxes.add(workspaceOutbox);
+            policies = PolicyDecisions.start(config, metadata, tenants.directory(), keycloak);
             BrowserLogin browserLogin = browserLogin(config, metadata, keyvault);
             PlatformServices.Backends backends = new PlatformServices.Backends(keyvault, metadata.transactions(), keyvaultOutbox, workspaceOutbox,
                     openedAudit.service(), new JdbcPersonalAccessTokenStore(metadata.transactions()),
-                    browserLogin);
+                    browserLogin, policies.services());
             services = progress.step("platform services", () -> PlatformServices.start(config, tenants.directory(), keys,
                     List.of(new DatabaseReadinessCheck(metadata)), gatewayOutbox, backends, config.startTimeout()));
             PlatformServices started = services;
@@ -211,7 +216,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
                     + state.auditSigningKey().resolve(AuditSigningKey.PUBLIC_KEY_FILE) + ")");
             out.flush();
             return new EmbeddedPlatform(keycloak, keyvault, database, registry, auditOutbox, serviceOutboxes, audit, shipping, identityEvents,
-                    services, pidFile);
+                    policies, services, pidFile);
         } catch (Exception | Error e) {
             // whatever failed, nothing this start began keeps running
             if (identityEvents != null) {
@@ -227,6 +232,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
             serviceOutboxes.forEach(AuditOutbox::close);
             if (audit != null) {
                 audit.close();
+            }
+            if (policies != null) {
+                policies.close();
             }
             if (registry != null) {
                 registry.close();
@@ -440,6 +448,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return database;
     }
 
+    /** The platform's policy decision point and the sync that keeps it current. */
+    PolicyDecisions policyDecisions() {
+        return policies;
+    }
+
     /** The gateway's audit outbox, for tests that check what was audited. */
     AuditOutbox gatewayAuditOutbox() {
         return gatewayAuditOutbox;
@@ -468,6 +481,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         gatewayAuditOutbox.close();
         serviceAuditOutboxes.forEach(AuditOutbox::close);
         audit.close();
+        policies.close();
         registry.close();
         database.close();
         keycloak.close();

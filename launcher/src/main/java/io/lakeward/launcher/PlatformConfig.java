@@ -38,7 +38,8 @@ public record PlatformConfig(
         AuditConfig audit,
         KeyvaultConfig keyvault,
         Duration certificateRenewBefore,
-        boolean providedGatewayCertificate) {
+        boolean providedGatewayCertificate,
+        PolicyConfig policy) {
 
     private static final Pattern DOMAIN = Pattern.compile("(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
 
@@ -96,7 +97,8 @@ public record PlatformConfig(
         Path hostsFile = Optional.ofNullable(System.getProperty("jdk.net.hosts.file")).map(Path::of).orElse(layout.hostsFile());
         PlatformConfig config = new PlatformConfig(state, hostsFile.toAbsolutePath(), baseDomain, keycloakPort, keycloakManagementPort, startTimeout, demoTenants,
                 MetastoreConfig.from(source, problems, state), gateway, SessionConfig.from(source, problems), WorkspaceConfig.from(source, problems), ComputeConfig.from(source, problems), AuditConfig.from(source, problems),
-                KeyvaultConfig.from(source, problems, state), renewBefore, provided);
+                KeyvaultConfig.from(source, problems, state), renewBefore, provided,
+                PolicyConfig.from(source, problems));
         config.checkPortsDistinct(problems);
         problems.throwIfAny();
         return config;

@@ -19,8 +19,10 @@ import io.lakeward.workspace.secret.SecretLimits;
 import io.lakeward.workspace.secret.SecretService;
 import io.lakeward.metastore.token.PersonalAccessTokenStore;
 import io.lakeward.gateway.session.BrowserLogin;
+import io.lakeward.policy.client.PolicyClient;
 import io.lakeward.service.ReadinessCheck;
 import io.lakeward.workspace.WorkspaceVerticle;
+import io.lakeward.workspace.policy.PolicyAdminService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -62,7 +64,7 @@ public final class PlatformServices implements AutoCloseable {
      */
     public record Backends(Keyvault keyvault, Transactions metadata, AuditOutbox keyvaultAudit, AuditOutbox workspaceAudit,
                            AuditService auditService, PersonalAccessTokenStore personalTokens,
-                           BrowserLogin browserLogin) {
+                           BrowserLogin browserLogin, Policies policies) {
     }
 
     private PlatformServices(Vertx vertx, GatewayVerticle gateway, WorkspaceVerticle workspace, ComputeVerticle compute, AuditVerticle audit,
@@ -90,6 +92,13 @@ public final class PlatformServices implements AutoCloseable {
     /** How long an internal identity assertion lives: long enough for one hop on loopback. */
     static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(30);
 
+    /**
+     * The policy decision point every service of this JVM asks, the admin policy store's rules, and
+     * what to run after a stored policy change.
+     */
+    public record Policies(PolicyClient client, PolicyAdminService admin, Runnable changed) {
+    }
+
     public static PlatformServices start(PlatformConfig config, TenantDirectory tenants, InternalServiceKeys keys,
                                          List<ReadinessCheck> workspaceChecks, AuditOutbox gatewayAuditOutbox, Backends backends,
                                          Duration timeout)
@@ -108,7 +117,8 @@ public final class PlatformServices implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         SecretService secrets = new SecretService(new JdbcSecretStore(backends.metadata()), backends.keyvault().cipher(), SecretLimits.DATABRICKS);
         WorkspaceVerticle workspace = new WorkspaceVerticle(config.workspace(), workspaceChecks, metrics,
-                new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock), secrets, backends.workspaceAudit());
+                new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), clock), secrets, backends.workspaceAudit(),
+                backends.policies().admin(), backends.policies().changed());
         ComputeVerticle compute = new ComputeVerticle(config.compute(), List.of(), metrics,
                 new InternalIdentityVerifier("compute", keys.keyOf("compute"), clock));
         Map<PlatformService, javax.crypto.SecretKey> ingestKeys = new LinkedHashMap<>();
@@ -127,7 +137,7 @@ public final class PlatformServices implements AutoCloseable {
                     "audit", URI.create("http://127.0.0.1:" + audit.port()));
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), tenants, metrics, upstreams,
                     new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock), gatewayAuditOutbox, backends.personalTokens(),
-                    backends.browserLogin());
+                    backends.browserLogin(), backends.policies().client());
             vertx.deployVerticle(gateway).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new PlatformServices(vertx, gateway, workspace, compute, audit, keyvault, upstreams);
         } catch (Exception e) {

@@ -134,7 +134,9 @@ class PlatformUpTest {
     @Test
     void prometheusMetricsAreOnTheLoopbackManagementListener() throws Exception {
         platform.get(platform.tenantUrl("acme", "/"), null);
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(platform.platform.services().metricsEndpoint()).build(),
+        // HTTP/1.1 and a timeout: a JDK client's h2c upgrade once hung this request forever on a loaded machine
+        HttpResponse<String> metrics = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(platform.platform.services().metricsEndpoint()).timeout(java.time.Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("vertx_http_server_requests_total"), "HTTP server metrics are recorded");

@@ -7,6 +7,8 @@ import io.lakeward.service.ReadinessCheck;
 import io.lakeward.workspace.api.CurrentUserHandler;
 import io.lakeward.workspace.api.SecretsApi;
 import io.lakeward.workspace.secret.SecretService;
+import io.lakeward.workspace.api.PolicyAdminHandlers;
+import io.lakeward.workspace.policy.PolicyAdminService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -18,13 +20,24 @@ import java.util.Objects;
 public final class WorkspaceVerticle extends InternalServiceVerticle {
     private final SecretService secrets;
     private final AuditOutbox audit;
+    private final PolicyAdminService policies;
+    private final Runnable policyChanged;
     private WorkerExecutor storeWorkers;
 
+    /**
+     * @param secrets       the secrets API's rules (values encrypted under the tenant's key)
+     * @param audit         where the workspace-service's own audit events go before it answers
+     * @param policies      the admin policy store's rules
+     * @param policyChanged run after every stored policy change (e.g. to refresh local decision points at once)
+     */
     public WorkspaceVerticle(WorkspaceConfig config, List<ReadinessCheck> readinessChecks, PrometheusMeterRegistry metrics,
-                             InternalIdentityVerifier identity, SecretService secrets, AuditOutbox audit) {
+                             InternalIdentityVerifier identity, SecretService secrets, AuditOutbox audit, PolicyAdminService policies,
+                             Runnable policyChanged) {
         super("workspace-service", config.port(), readinessChecks, metrics, identity);
         this.secrets = Objects.requireNonNull(secrets, "secrets");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.policies = Objects.requireNonNull(policies, "policies");
+        this.policyChanged = Objects.requireNonNull(policyChanged, "policyChanged");
     }
 
     @Override
@@ -33,6 +46,8 @@ public final class WorkspaceVerticle extends InternalServiceVerticle {
         storeWorkers = vertx.createSharedWorkerExecutor("lakeward-workspace-store", 8);
         router.get("/api/2.0/preview/scim/v2/Me").handler(CurrentUserHandler::handle);
         new SecretsApi(secrets, audit, storeWorkers).mount(router);
+        // JDBC and identity-provider calls: a named worker pool, never the event loop
+        new PolicyAdminHandlers(policies, storeWorkers, policyChanged).mount(router);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.lakeward.audit.client.event.AuthenticationMethod;
 import io.lakeward.audit.client.event.Outcome;
 import io.lakeward.audit.client.event.PlatformService;
 import io.lakeward.audit.client.event.ResourceReference;
+import io.lakeward.audit.client.event.PolicyDecision;
 import io.lakeward.audit.client.event.Response;
 import io.lakeward.audit.client.event.Source;
 import io.lakeward.audit.client.outbox.AuditOutbox;
@@ -52,6 +53,7 @@ public final class RequestAudit {
     private static final String ACTION_KEY = "lakeward.audit.action";
     private static final String AUDITED_KEY = "lakeward.audit.appended";
     private static final String TOUCHED_KEY = "lakeward.audit.touched";
+    private static final String DECISION_KEY = "lakeward.audit.policyDecision";
     private static final Set<String> NOT_AUDITED = Set.of("/health/live", "/health/ready");
 
     private final AuditOutbox outbox;
@@ -81,6 +83,21 @@ public final class RequestAudit {
     public static void declare(RoutingContext context, String action) {
         context.put(ACTION_KEY, action);
         context.next();
+    }
+
+    /** The action the route table declared for this request, or {@code null} before {@link #declare}. */
+    public static String declaredAction(RoutingContext context) {
+        return context.get(ACTION_KEY);
+    }
+
+    /** The policy decision recorded for this request, or {@code null} if none was made. */
+    public static PolicyDecision decisionOf(RoutingContext context) {
+        return context.get(DECISION_KEY);
+    }
+
+    /** Records the policy decision the request was checked against, for its audit event. */
+    public static void decided(RoutingContext context, PolicyDecision decision) {
+        context.put(DECISION_KEY, decision);
     }
 
     /**
@@ -134,7 +151,8 @@ public final class RequestAudit {
                 .source(source(context))
                 .requestId(RequestIds.of(context))
                 .response(new Response(status, errorCode))
-                .outcome(outcome(context, status));
+                .outcome(outcome(context, status))
+                .policyDecision(decisionOf(context));
         ResourceReference touched = context.get(TOUCHED_KEY);
         if (touched != null) {
             event.touched(touched);

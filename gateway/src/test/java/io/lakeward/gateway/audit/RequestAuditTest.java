@@ -66,7 +66,9 @@ class RequestAuditTest {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of("workspace-service", URI.create("http://127.0.0.1:1")),
                 new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC()), outbox,
                 new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore(),
-                io.lakeward.gateway.session.TestBrowserLogins.withoutSignIn(state));
+                io.lakeward.gateway.session.TestBrowserLogins.withoutSignIn(state),
+                io.lakeward.policy.client.EmbeddedPolicyClient.start(io.lakeward.policy.client.WasmPolicy.fromClasspath(),
+                io.lakeward.policy.client.PolicyData.empty("0"), io.lakeward.policy.client.EmbeddedPolicyConfig.defaults()));
         vertx.deployVerticle(gateway).await(30, TimeUnit.SECONDS);
         port = gateway.publicPort();
         client = HttpClient.newBuilder().sslContext(PemTrust.sslContext(ca.caCertificatePem())).connectTimeout(Duration.ofSeconds(5)).build();

@@ -25,11 +25,9 @@ public final class Migrations {
     }
 
     /**
-     * Every migration on the class path, by version; versions are unique and increasing. Gaps are
-     * allowed: version numbers are handed out to changes developed side by side, and a build may
-     * hold a later number before the earlier ones have landed.
+     * Every migration on the class path, by version; versions run 1, 2, 3 ... without gaps or repeats.
      *
-     * @throws IllegalStateException if a version repeats or a file is misnamed
+     * @throws IllegalStateException if the set is not contiguous or a file is misnamed
      */
     public static List<Migration> fromClasspath() {
         ClassLoader loader = Migrations.class.getClassLoader();
@@ -53,12 +51,12 @@ public final class Migrations {
         return ordered(migrations);
     }
 
-    /** Sorts by version and checks that no version repeats and that the first one is 1. */
+    /** Sorts by version and checks that versions run from 1 without gaps or repeats. */
     public static List<Migration> ordered(List<Migration> migrations) {
         List<Migration> sorted = migrations.stream().sorted(Comparator.comparingInt(Migration::version)).toList();
         for (int i = 0; i < sorted.size(); i++) {
-            if ((i == 0 && sorted.get(i).version() != 1) || (i > 0 && sorted.get(i).version() == sorted.get(i - 1).version())) {
-                throw new IllegalStateException("migration versions must start at 1 and never repeat; found "
+            if (sorted.get(i).version() != i + 1) {
+                throw new IllegalStateException("migration versions must run 1, 2, 3 ... without gaps or repeats; found "
                         + sorted.stream().map(Migration::version).toList());
             }
         }

@@ -106,26 +106,24 @@ public final class Migrator {
     }
 
     private void verifyApplied(Map<Integer, String> applied) {
-        Map<Integer, Migration> known = new java.util.HashMap<>();
-        migrations.forEach(migration -> known.put(migration.version(), migration));
         for (Map.Entry<Integer, String> entry : applied.entrySet()) {
             int version = entry.getKey();
-            Migration migration = known.get(version);
-            if (migration == null) {
+            if (version > migrations.size()) {
                 throw new IllegalStateException("the metadata database has migration V" + version
                         + " applied, which this build does not know: it was written by a newer version; run that version or newer");
             }
-            if (!migration.checksum().equals(entry.getValue())) {
-                throw new IllegalStateException("migration V" + version + " (" + migration.description()
+            Migration known = migrations.get(version - 1);
+            if (!known.checksum().equals(entry.getValue())) {
+                throw new IllegalStateException("migration V" + version + " (" + known.description()
                         + ") was changed after it was applied: recorded checksum " + entry.getValue() + ", this build has "
-                        + migration.checksum() + ". An applied migration never changes; add a new one instead");
+                        + known.checksum() + ". An applied migration never changes; add a new one instead");
             }
         }
-        // a known migration below the newest applied one is applied now (in version order): the
-        // numbers of changes developed side by side may land in any order
-        int newest = applied.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
-        migrations.stream().filter(m -> m.version() < newest && !applied.containsKey(m.version()))
-                .forEach(m -> LOG.warn("applying migration V{} after the newer V{}", m.version(), newest));
+        for (int version = 1; version <= applied.size(); version++) {
+            if (!applied.containsKey(version)) {
+                throw new IllegalStateException("the metadata database has migrations applied out of order: V" + version + " is missing");
+            }
+        }
     }
 
     private void apply(Connection owner, Migration migration) throws SQLException {

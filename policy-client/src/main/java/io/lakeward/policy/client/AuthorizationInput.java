@@ -55,13 +55,61 @@ public record AuthorizationInput(
         }
     }
 
-    /** What is acted on; {@code owner} is the principal id of its owner, if it has one. */
+    /**
+     * What is acted on; {@code owner} is the principal id of its owner, if it has one. A service
+     * deciding on the resource itself passes its access control list ({@code acl}, possibly empty)
+     * and the folders above it ({@code ancestors}, nearest first); the gateway's coarse decision
+     * passes neither.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Resource(
             @JsonProperty("tenant") String tenant,
             @JsonProperty("type") String type,
             @JsonProperty("id") String id,
-            @JsonProperty("owner") String owner) {
+            @JsonProperty("owner") String owner,
+            @JsonProperty("acl") List<AclEntry> acl,
+            @JsonProperty("ancestors") List<Ancestor> ancestors) {
+
+        public Resource {
+            acl = acl == null ? null : List.copyOf(acl);
+            ancestors = ancestors == null ? null : List.copyOf(ancestors);
+        }
+
+        /** A resource of a coarse decision: no access control list. */
+        public Resource(String tenant, String type, String id, String owner) {
+            this(tenant, type, id, owner, null, null);
+        }
+    }
+
+    /**
+     * One entry of an access control list: a user (by principal id) or a group, and a Databricks
+     * permission level ({@code CAN_READ}, {@code CAN_RUN}, {@code CAN_EDIT}, {@code CAN_MANAGE}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AclEntry(
+            @JsonProperty("user_id") String userId,
+            @JsonProperty("group_name") String groupName,
+            @JsonProperty("permission_level") String permissionLevel) {
+
+        public static AclEntry user(String userId, String level) {
+            return new AclEntry(userId, null, level);
+        }
+
+        public static AclEntry group(String groupName, String level) {
+            return new AclEntry(null, groupName, level);
+        }
+    }
+
+    /** A folder above a resource, whose owner and entries the resource inherits. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Ancestor(
+            @JsonProperty("id") String id,
+            @JsonProperty("owner") String owner,
+            @JsonProperty("acl") List<AclEntry> acl) {
+
+        public Ancestor {
+            acl = acl == null ? null : List.copyOf(acl);
+        }
     }
 
     /**

@@ -25,6 +25,11 @@ import java.util.Objects;
  * @param revision   revision of the policy data the evaluation used; {@code null} when no data
  *                   was used (some {@code UNAVAILABLE} decisions)
  * @param failure    why no answer was obtained; {@code null} unless the outcome is {@code UNAVAILABLE}
+ * @param visible    for a denial: whether the caller may know the resource exists ({@code false}
+ *                   for another tenant's resource or one it holds no level on: answered 404, not
+ *                   403); {@code null} when the policy did not say
+ * @param tenantRevision revision of the tenant's own policy data inside {@code revision} (0: none
+ *                   stored yet); {@code null} when the policy did not say
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Decision(
@@ -33,7 +38,9 @@ public record Decision(
         @JsonProperty("reason") String reason,
         @JsonProperty("decision_id") String decisionId,
         @JsonProperty("revision") String revision,
-        @JsonProperty("failure") Failure failure) {
+        @JsonProperty("failure") Failure failure,
+        @JsonProperty("visible") Boolean visible,
+        @JsonProperty("tenant_revision") Long tenantRevision) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -81,6 +88,11 @@ public record Decision(
         }
     }
 
+    /** The six-field form, for answers that say nothing of visibility or tenant revision. */
+    public Decision(Outcome outcome, boolean allow, String reason, String decisionId, String revision, Failure failure) {
+        this(outcome, allow, reason, decisionId, revision, failure, null, null);
+    }
+
     /** The policy allowed. */
     public static Decision allowed(String reason, String decisionId, String revision) {
         return new Decision(Outcome.ALLOWED, true, reason, decisionId, revision, null);
@@ -96,6 +108,25 @@ public record Decision(
         return new Decision(Outcome.UNAVAILABLE, false, reason, decisionId, revision, Objects.requireNonNull(failure, "failure"));
     }
 
+    /** This decision with what the policy said of visibility and of the tenant's revision. */
+    public Decision withPolicyDetails(Boolean visible, Long tenantRevision) {
+        return new Decision(outcome, allow, reason, decisionId, revision, failure, visible, tenantRevision);
+    }
+
+    /** The policy denied and the caller may not even know the resource exists. */
+    public boolean hidden() {
+        return outcome == Outcome.DENIED && Boolean.FALSE.equals(visible);
+    }
+
+    /**
+     * The revision to record in the audit trail: the tenant's revision within the data revision,
+     * e.g. {@code 7@3f2a...}; the data revision alone when the policy did not name the tenant's.
+     */
+    public String auditRevision() {
+        String data = revision == null ? "none" : revision;
+        return tenantRevision == null ? data : tenantRevision + "@" + data;
+    }
+
     /** A fresh random decision id: 32 lowercase hexadecimal digits. */
     public static String newDecisionId() {
         byte[] bytes = new byte[16];
@@ -105,14 +136,17 @@ public record Decision(
 
     /**
      * Returns this decision if it allows, and otherwise throws what the caller answers with:
-     * {@code PERMISSION_DENIED} when the policy denied, {@code TEMPORARILY_UNAVAILABLE} when no
+     * {@code PERMISSION_DENIED} when the policy denied ({@code RESOURCE_DOES_NOT_EXIST} when the
+     * resource is not {@link #visible() visible} to the caller), {@code TEMPORARILY_UNAVAILABLE} when no
      * answer was obtained. The messages say nothing of the policy's reasoning; the reason belongs
      * in the audit event and the log.
      */
     public Decision enforce() {
         return switch (outcome) {
             case ALLOWED -> this;
-            case DENIED -> throw new LakewardException(ErrorCode.PERMISSION_DENIED, "permission denied");
+            case DENIED -> throw hidden()
+                    ? new LakewardException(ErrorCode.RESOURCE_DOES_NOT_EXIST, "the resource does not exist")
+                    : new LakewardException(ErrorCode.PERMISSION_DENIED, "permission denied");
             case UNAVAILABLE -> throw new LakewardException(ErrorCode.TEMPORARILY_UNAVAILABLE,
                     "the authorization service is temporarily unavailable; try again later");
         };

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.lakeward.common.json.Json;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns what an engine returned into a {@link Decision}, the same way for both engines, so that
@@ -31,9 +33,42 @@ final class DecisionResults {
         }
     }
 
+    /** Reads the defined result of one entrypoint into its decision type. */
+    interface Reader<T> {
+        T read(JsonNode result, String decisionId, String revision);
+
+        /** The answer of this type for a decision that got no answer. */
+        T unavailable(Decision decision);
+    }
+
+    static final Reader<Decision> AUTHORIZATION = new Reader<>() {
+        @Override
+        public Decision read(JsonNode result, String decisionId, String revision) {
+            return authorization(result, decisionId, revision);
+        }
+
+        @Override
+        public Decision unavailable(Decision decision) {
+            return decision;
+        }
+    };
+
+    static final Reader<DataAccessDecision> DATA_ACCESS = new Reader<>() {
+        @Override
+        public DataAccessDecision read(JsonNode result, String decisionId, String revision) {
+            return dataAccess(result, decisionId, revision);
+        }
+
+        @Override
+        public DataAccessDecision unavailable(Decision decision) {
+            return DataAccessDecision.of(decision);
+        }
+    };
+
     /**
      * The decision for a defined result of the authorization entrypoint: it must be
-     * {@code {"allow": boolean, "reason": string}} (further fields are ignored).
+     * {@code {"allow": boolean, "reason": string}}, optionally with {@code "visible": boolean} and
+     * {@code "tenant_revision": integer} (further fields are ignored).
      */
     static Decision authorization(JsonNode result, String decisionId, String revision) {
         if (result == null || !result.isObject()) {
@@ -47,9 +82,53 @@ final class DecisionResults {
         if (reason == null || !reason.isTextual()) {
             return malformed("\"reason\" is missing or not a string", decisionId, revision);
         }
-        return allow.booleanValue()
+        JsonNode visible = result.get("visible");
+        if (visible != null && !visible.isBoolean()) {
+            return malformed("\"visible\" is not a boolean", decisionId, revision);
+        }
+        JsonNode tenantRevision = result.get("tenant_revision");
+        if (tenantRevision != null && !(tenantRevision.isIntegralNumber() && tenantRevision.canConvertToLong() && tenantRevision.longValue() >= 0)) {
+            return malformed("\"tenant_revision\" is not a non-negative integer", decisionId, revision);
+        }
+        Decision decision = allow.booleanValue()
                 ? Decision.allowed(reason.textValue(), decisionId, revision)
                 : Decision.denied(reason.textValue(), decisionId, revision);
+        return decision.withPolicyDetails(visible == null ? null : visible.booleanValue(),
+                tenantRevision == null ? null : tenantRevision.longValue());
+    }
+
+    /**
+     * The decision for a defined result of the data-access entrypoint: an authorization result
+     * with {@code "row_filter": string | null} and {@code "masks": [{column, type, reason}]}, both
+     * required; a denial must carry neither a filter nor masks.
+     */
+    static DataAccessDecision dataAccess(JsonNode result, String decisionId, String revision) {
+        Decision decision = authorization(result, decisionId, revision);
+        if (decision.outcome() == Decision.Outcome.UNAVAILABLE) {
+            return DataAccessDecision.of(decision);
+        }
+        JsonNode filter = result.get("row_filter");
+        JsonNode masks = result.get("masks");
+        if (filter == null || !(filter.isNull() || filter.isTextual())) {
+            return DataAccessDecision.of(malformed("\"row_filter\" is missing or not a string or null", decisionId, revision));
+        }
+        if (masks == null || !masks.isArray()) {
+            return DataAccessDecision.of(malformed("\"masks\" is missing or not an array", decisionId, revision));
+        }
+        List<DataAccessDecision.ColumnMask> columnMasks = new ArrayList<>();
+        for (JsonNode mask : masks) {
+            JsonNode column = mask.get("column");
+            JsonNode type = mask.get("type");
+            JsonNode why = mask.get("reason");
+            if (column == null || !column.isTextual() || type == null || !type.isTextual() || why == null || !why.isTextual()) {
+                return DataAccessDecision.of(malformed("a mask is not {column, type, reason}", decisionId, revision));
+            }
+            columnMasks.add(new DataAccessDecision.ColumnMask(column.textValue(), type.textValue(), why.textValue()));
+        }
+        if (!decision.allow() && (filter.isTextual() || !columnMasks.isEmpty())) {
+            return DataAccessDecision.of(malformed("a denial carries a row filter or masks", decisionId, revision));
+        }
+        return new DataAccessDecision(decision, filter.isTextual() ? filter.textValue() : null, columnMasks);
     }
 
     /**
@@ -57,22 +136,27 @@ final class DecisionResults {
      * is undefined, {@code [{"result": ...}]} otherwise.
      */
     static Decision authorizationFromWasm(String output, String decisionId, String revision) {
+        return fromWasm(AUTHORIZATION, output, decisionId, revision);
+    }
+
+    /** As {@link #authorizationFromWasm}, for any entrypoint's reader. */
+    static <T> T fromWasm(Reader<T> reader, String output, String decisionId, String revision) {
         JsonNode resultSet;
         try {
             resultSet = MAPPER.readTree(output);
         } catch (JsonProcessingException e) {
-            return Decision.unavailable(Decision.Failure.ENGINE_ERROR, "the Wasm engine returned unreadable JSON", decisionId, revision);
+            return reader.unavailable(Decision.unavailable(Decision.Failure.ENGINE_ERROR, "the Wasm engine returned unreadable JSON", decisionId, revision));
         }
         if (resultSet == null || !resultSet.isArray()) {
-            return malformed("the Wasm result set is not an array", decisionId, revision);
+            return reader.unavailable(malformed("the Wasm result set is not an array", decisionId, revision));
         }
         if (resultSet.isEmpty()) {
-            return undefined(decisionId, revision);
+            return reader.unavailable(undefined(decisionId, revision));
         }
         if (resultSet.size() > 1 || !resultSet.get(0).has("result")) {
-            return malformed("the Wasm result set does not hold exactly one result", decisionId, revision);
+            return reader.unavailable(malformed("the Wasm result set does not hold exactly one result", decisionId, revision));
         }
-        return authorization(resultSet.get(0).get("result"), decisionId, revision);
+        return reader.read(resultSet.get(0).get("result"), decisionId, revision);
     }
 
     static Decision undefined(String decisionId, String revision) {

@@ -40,6 +40,8 @@ public final class EmbeddedPolicyClient implements PolicyClient {
 
     /** Evaluated once on every new instance: proves the module evaluates, and warms it up. */
     private static final String PROBE_INPUT = "{}";
+    /** How long a decision waits on one revision's pool before looking for a newer revision. */
+    private static final long BORROW_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final PolicyEngine engine;
     private final EmbeddedPolicyConfig config;
@@ -82,7 +84,21 @@ public final class EmbeddedPolicyClient implements PolicyClient {
             return CompletableFuture.completedFuture(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
                     "the policy input cannot be written as JSON", Decision.newDecisionId(), null));
         }
-        return submit(AUTHORIZATION_ENTRYPOINT, json, requestId);
+        return submit(AUTHORIZATION_ENTRYPOINT, DecisionResults.AUTHORIZATION, json, requestId);
+    }
+
+    @Override
+    public CompletableFuture<DataAccessDecision> decideDataAccess(DataAccessInput input) {
+        Objects.requireNonNull(input, "input");
+        String requestId = input.context() == null ? null : input.context().requestId();
+        String json;
+        try {
+            json = DecisionResults.toJson(input);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(DataAccessDecision.of(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
+                    "the policy input cannot be written as JSON", Decision.newDecisionId(), null)));
+        }
+        return submit(DATA_ACCESS_ENTRYPOINT, DecisionResults.DATA_ACCESS, json, requestId);
     }
 
     @Override
@@ -114,7 +130,7 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         }
         closed = true;
         for (Runnable pending : evaluations.shutdownNow()) {
-            if (pending instanceof Evaluation evaluation) {
+            if (pending instanceof Evaluation<?> evaluation) {
                 evaluation.abandon();
             }
         }
@@ -126,30 +142,31 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         LOG.info("embedded policy engine stopped");
     }
 
-    private CompletableFuture<Decision> submit(String entrypoint, String input, String requestId) {
+    private <T> CompletableFuture<T> submit(String entrypoint, DecisionResults.Reader<T> reader, String input, String requestId) {
         String decisionId = Decision.newDecisionId();
-        CompletableFuture<Decision> result = new CompletableFuture<>();
+        CompletableFuture<T> result = new CompletableFuture<>();
         if (closed) {
-            result.complete(closedDecision(decisionId));
+            result.complete(reader.unavailable(closedDecision(decisionId)));
             return result;
         }
         long deadline = System.nanoTime() + config.timeout().toNanos();
+        Evaluation<T> evaluation = new Evaluation<>(entrypoint, reader, input, decisionId, deadline, result);
         try {
-            evaluations.execute(new Evaluation(entrypoint, input, decisionId, deadline, result));
+            evaluations.execute(evaluation);
         } catch (RejectedExecutionException e) {
-            result.complete(closed ? closedDecision(decisionId)
-                    : Decision.unavailable(Decision.Failure.OVERLOADED, "the policy evaluation queue is full", decisionId, null));
+            result.complete(reader.unavailable(closed ? closedDecision(decisionId)
+                    : Decision.unavailable(Decision.Failure.OVERLOADED, "the policy evaluation queue is full", decisionId, null)));
         }
-        result.completeOnTimeout(Decision.unavailable(Decision.Failure.TIMEOUT,
-                "no policy decision within " + config.timeout().toMillis() + " ms", decisionId, null), config.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        result.thenAccept(decision -> logUnavailable(decision, requestId));
+        result.completeOnTimeout(reader.unavailable(Decision.unavailable(Decision.Failure.TIMEOUT,
+                "no policy decision within " + config.timeout().toMillis() + " ms", decisionId, null)), config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        result.thenAccept(answer -> logUnavailable(evaluation.decisionOf(answer), requestId));
         return result;
     }
 
     private void swapIn(PolicyData data, CompletableFuture<Void> done) {
         Generation next;
         try {
-            next = newGeneration(data);
+            next = nextGeneration(data, current.get());
         } catch (RuntimeException e) {
             LOG.error("policy data revision {} not applied, decisions keep revision {}: {}", data.revision(), current.get().data.revision(), e.toString());
             done.completeExceptionally(new LakewardException(ErrorCode.INTERNAL_ERROR,
@@ -163,6 +180,49 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         Generation previous = current.getAndSet(next);
         LOG.info("policy data revision {} replaces revision {}", data.revision(), previous.data.revision());
         done.complete(null);
+    }
+
+    /**
+     * A full pool holding {@code data}: the previous revision's idle instances reloaded in place
+     * (taken out of its pool first, so no decision uses one while it changes), fresh instances for
+     * the rest. Reloading costs the data's size, compiling costs the module's: this keeps a data
+     * swap in milliseconds. If anything fails, the instances taken are replaced for the previous
+     * revision and this throws.
+     */
+    private Generation nextGeneration(PolicyData data, Generation previous) {
+        Generation generation = new Generation(data, config.poolSize());
+        int taken = 0;
+        try {
+            for (int i = 0; i < config.poolSize(); i++) {
+                PolicyEngine.Evaluator reused = previous == null ? null : previous.idle.poll();
+                if (reused != null) {
+                    taken++;
+                    if (reused.reload(data)) {
+                        probe(reused);
+                        generation.idle.add(reused);
+                        continue;
+                    }
+                    previous.idle.add(reused);
+                    taken--;
+                }
+                generation.idle.add(newProbedEvaluator(data));
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            for (int i = 0; i < taken; i++) {
+                replace(previous);
+            }
+            throw e instanceof RuntimeException runtime ? runtime : new LakewardException(ErrorCode.INTERNAL_ERROR, "policy data load failed", e);
+        }
+        generation.live.set(config.poolSize());
+        return generation;
+    }
+
+    private static void probe(PolicyEngine.Evaluator evaluator) {
+        try {
+            evaluator.evaluate(AUTHORIZATION_ENTRYPOINT, PROBE_INPUT);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new LakewardException(ErrorCode.INTERNAL_ERROR, "the policy module fails to evaluate " + AUTHORIZATION_ENTRYPOINT, e);
+        }
     }
 
     /** A full pool of fresh instances holding {@code data}, each probed once. Throws if any cannot be made. */
@@ -261,15 +321,17 @@ public final class EmbeddedPolicyClient implements PolicyClient {
     }
 
     /** One decision on the evaluation executor. */
-    private final class Evaluation implements Runnable {
+    private final class Evaluation<T> implements Runnable {
         private final String entrypoint;
+        private final DecisionResults.Reader<T> reader;
         private final String input;
         private final String decisionId;
         private final long deadline;
-        private final CompletableFuture<Decision> result;
+        private final CompletableFuture<T> result;
 
-        Evaluation(String entrypoint, String input, String decisionId, long deadline, CompletableFuture<Decision> result) {
+        Evaluation(String entrypoint, DecisionResults.Reader<T> reader, String input, String decisionId, long deadline, CompletableFuture<T> result) {
             this.entrypoint = entrypoint;
+            this.reader = reader;
             this.input = input;
             this.decisionId = decisionId;
             this.deadline = deadline;
@@ -281,31 +343,40 @@ public final class EmbeddedPolicyClient implements PolicyClient {
             if (result.isDone()) {
                 return; // timed out while queued
             }
-            Generation generation = current.get();
+            // Waits in short slices and follows the current revision: a data swap takes the previous
+            // revision's idle instances, so a wait on its pool could otherwise outlast the swap.
+            long borrowDeadline = System.nanoTime() + Math.min(config.borrowTimeout().toNanos(), deadline - System.nanoTime());
+            Generation generation;
+            PolicyEngine.Evaluator evaluator = null;
+            do {
+                generation = current.get();
+                try {
+                    long slice = Math.min(BORROW_SLICE_NANOS, borrowDeadline - System.nanoTime());
+                    evaluator = slice > 0 ? generation.idle.poll(slice, TimeUnit.NANOSECONDS) : generation.idle.poll();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    abandon();
+                    return;
+                }
+            } while (evaluator == null && System.nanoTime() < borrowDeadline);
             String revision = generation.data.revision();
-            PolicyEngine.Evaluator evaluator;
-            try {
-                long wait = Math.min(config.borrowTimeout().toNanos(), deadline - System.nanoTime());
-                evaluator = generation.idle.poll(wait, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                abandon();
-                return;
-            }
             if (evaluator == null) {
-                result.complete(Decision.unavailable(Decision.Failure.POOL_EXHAUSTED,
-                        "no policy instance became free within " + config.borrowTimeout().toMillis() + " ms", decisionId, revision));
+                result.complete(reader.unavailable(Decision.unavailable(Decision.Failure.POOL_EXHAUSTED,
+                        "no policy instance became free within " + config.borrowTimeout().toMillis() + " ms", decisionId, revision)));
                 return;
             }
             boolean healthy = false;
             try {
                 String output = evaluator.evaluate(entrypoint, input);
                 healthy = true;
-                result.complete(DecisionResults.authorizationFromWasm(output, decisionId, revision));
+                result.complete(DecisionResults.fromWasm(reader, output, decisionId, revision));
+            } catch (WasmEngine.MissingEntrypointException e) {
+                healthy = true;
+                result.complete(reader.unavailable(Decision.unavailable(Decision.Failure.ENGINE_ERROR, e.getMessage(), decisionId, revision)));
             } catch (RuntimeException | StackOverflowError e) {
                 LOG.warn("policy evaluation {} failed; the instance is replaced", decisionId, e);
-                result.complete(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
-                        "the Wasm policy evaluation failed: " + e.getClass().getSimpleName(), decisionId, revision));
+                result.complete(reader.unavailable(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
+                        "the Wasm policy evaluation failed: " + e.getClass().getSimpleName(), decisionId, revision)));
             } finally {
                 if (healthy) {
                     generation.idle.add(evaluator);
@@ -316,7 +387,11 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         }
 
         void abandon() {
-            result.complete(closedDecision(decisionId));
+            result.complete(reader.unavailable(closedDecision(decisionId)));
+        }
+
+        Decision decisionOf(T answer) {
+            return answer instanceof DataAccessDecision data ? data.decision() : (Decision) answer;
         }
     }
 }

@@ -24,8 +24,15 @@ public interface PolicyClient extends AutoCloseable {
     /** The API authorization decision ({@value #AUTHORIZATION_ENTRYPOINT}) for one request. */
     CompletableFuture<Decision> decide(AuthorizationInput input);
 
-    // The data-access decision (allow, row filter, column masks for a principal and a table) is the
-    // next entrypoint; it gets its own input and decision records and a method beside decide().
+    /** The entrypoint of the data-access decision in the policies module. */
+    String DATA_ACCESS_ENTRYPOINT = "lakeward/data/decision";
+
+    /**
+     * The data-access decision ({@value #DATA_ACCESS_ENTRYPOINT}) for a principal and a table:
+     * allowed or not, and the row filter and column masks that apply. Fails closed like
+     * {@link #decide}.
+     */
+    CompletableFuture<DataAccessDecision> decideDataAccess(DataAccessInput input);
 
     /**
      * Replaces the policy data. Decisions started after the returned future completes use the new

@@ -21,5 +21,14 @@ interface PolicyEngine {
          * {@code [{"result": ...}]} otherwise). Any exception leaves the evaluator unusable.
          */
         String evaluate(String entrypoint, String input);
+
+        /**
+         * Replaces this evaluator's data in place, if it can: true when {@code data} is loaded,
+         * false when this evaluator cannot reload (build a fresh one instead). Throws if loading
+         * failed; the evaluator is then unusable.
+         */
+        default boolean reload(PolicyData data) {
+            return false;
+        }
     }
 }

@@ -44,6 +44,7 @@ public final class RemotePolicyClient implements PolicyClient {
     private final RemotePolicyConfig config;
     private final HttpClient http;
     private final URI decisionUri;
+    private final URI dataAccessUri;
     private final URI dataUri;
     private final AtomicReference<DataState> state = new AtomicReference<>(new DataState(null, null, "no policy data has been pushed to the OPA server yet"));
     private CompletableFuture<Void> lastPush = CompletableFuture.completedFuture(null); // guarded by this
@@ -57,35 +58,46 @@ public final class RemotePolicyClient implements PolicyClient {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         this.decisionUri = config.resolve("/v1/data/" + AUTHORIZATION_ENTRYPOINT);
+        this.dataAccessUri = config.resolve("/v1/data/" + DATA_ACCESS_ENTRYPOINT);
         this.dataUri = config.resolve("/v1/data/" + PolicyData.PATH);
     }
 
     @Override
     public CompletableFuture<Decision> decide(AuthorizationInput input) {
         Objects.requireNonNull(input, "input");
+        return ask(decisionUri, DecisionResults.AUTHORIZATION, new Query(input), input.context());
+    }
+
+    @Override
+    public CompletableFuture<DataAccessDecision> decideDataAccess(DataAccessInput input) {
+        Objects.requireNonNull(input, "input");
+        return ask(dataAccessUri, DecisionResults.DATA_ACCESS, new DataQuery(input), input.context());
+    }
+
+    private <T> CompletableFuture<T> ask(URI uri, DecisionResults.Reader<T> reader, Object query, AuthorizationInput.Context context) {
         String decisionId = Decision.newDecisionId();
-        String requestId = input.context() == null ? null : input.context().requestId();
-        CompletableFuture<Decision> result = new CompletableFuture<>();
+        String requestId = context == null ? null : context.requestId();
+        CompletableFuture<T> result = new CompletableFuture<>();
         if (closed) {
-            result.complete(closedDecision(decisionId));
+            result.complete(reader.unavailable(closedDecision(decisionId)));
             return result;
         }
         String body;
         try {
-            body = DecisionResults.toJson(new Query(input));
+            body = DecisionResults.toJson(query);
         } catch (IllegalArgumentException e) {
-            result.complete(Decision.unavailable(Decision.Failure.ENGINE_ERROR, "the policy input cannot be written as JSON", decisionId, null));
+            result.complete(reader.unavailable(Decision.unavailable(Decision.Failure.ENGINE_ERROR, "the policy input cannot be written as JSON", decisionId, null)));
             return result;
         }
-        HttpRequest request = request(decisionUri)
+        HttpRequest request = request(uri)
                 .header("Content-Type", JSON)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        attempt(request, decisionId, result);
-        result.completeOnTimeout(Decision.unavailable(Decision.Failure.TIMEOUT,
-                "no answer from the OPA server within " + config.requestTimeout().toMillis() + " ms", decisionId, null),
+        attempt(request, reader, decisionId, result);
+        result.completeOnTimeout(reader.unavailable(Decision.unavailable(Decision.Failure.TIMEOUT,
+                "no answer from the OPA server within " + config.requestTimeout().toMillis() + " ms", decisionId, null)),
                 config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        result.thenAccept(decision -> logUnavailable(decision, requestId));
+        result.thenAccept(answer -> logUnavailable(answer instanceof DataAccessDecision data ? data.decision() : (Decision) answer, requestId));
         return result;
     }
 
@@ -111,53 +123,54 @@ public final class RemotePolicyClient implements PolicyClient {
         closed = true;
     }
 
-    private void attempt(HttpRequest request, String decisionId, CompletableFuture<Decision> result) {
+    private <T> void attempt(HttpRequest request, DecisionResults.Reader<T> reader, String decisionId, CompletableFuture<T> result) {
         if (result.isDone()) {
             return;
         }
         if (closed) {
-            result.complete(closedDecision(decisionId));
+            result.complete(reader.unavailable(closedDecision(decisionId)));
             return;
         }
         DataState before = state.get();
         if (before.push != null) {
-            before.push.thenRun(() -> attempt(request, decisionId, result));
+            before.push.thenRun(() -> attempt(request, reader, decisionId, result));
             return;
         }
         if (before.revision == null) {
-            result.complete(Decision.unavailable(Decision.Failure.NO_DATA, before.reason, decisionId, null));
+            result.complete(reader.unavailable(Decision.unavailable(Decision.Failure.NO_DATA, before.reason, decisionId, null)));
             return;
         }
         http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, failure) -> {
             if (state.get() != before) {
-                attempt(request, decisionId, result); // the data changed while the server evaluated
+                attempt(request, reader, decisionId, result); // the data changed while the server evaluated
                 return;
             }
-            result.complete(interpret(response, failure, decisionId, before.revision));
+            result.complete(interpret(reader, response, failure, decisionId, before.revision));
         });
     }
 
-    private static Decision interpret(HttpResponse<byte[]> response, Throwable failure, String decisionId, String revision) {
+    private static <T> T interpret(DecisionResults.Reader<T> reader, HttpResponse<byte[]> response, Throwable failure, String decisionId, String revision) {
         if (failure != null) {
-            return unreachable(unwrap(failure), decisionId, revision);
+            return reader.unavailable(unreachable(unwrap(failure), decisionId, revision));
         }
         if (response.statusCode() != 200) {
-            return Decision.unavailable(Decision.Failure.ENGINE_ERROR,
-                    "the OPA server answered HTTP " + response.statusCode() + errorCode(response.body()), decisionId, revision);
+            return reader.unavailable(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
+                    "the OPA server answered HTTP " + response.statusCode() + errorCode(response.body()), decisionId, revision));
         }
         JsonNode answer;
         try {
             answer = DecisionResults.MAPPER.readTree(response.body());
         } catch (IOException e) {
-            return Decision.unavailable(Decision.Failure.ENGINE_ERROR, "the OPA server's answer is not JSON", decisionId, revision);
+            return reader.unavailable(Decision.unavailable(Decision.Failure.ENGINE_ERROR, "the OPA server's answer is not JSON", decisionId, revision));
         }
         if (answer == null || !answer.isObject()) {
-            return Decision.unavailable(Decision.Failure.MALFORMED_RESULT, "malformed policy result: the OPA server's answer is not an object", decisionId, revision);
+            return reader.unavailable(Decision.unavailable(Decision.Failure.MALFORMED_RESULT,
+                    "malformed policy result: the OPA server's answer is not an object", decisionId, revision));
         }
         if (!answer.has("result")) {
-            return DecisionResults.undefined(decisionId, revision);
+            return reader.unavailable(DecisionResults.undefined(decisionId, revision));
         }
-        return DecisionResults.authorization(answer.get("result"), decisionId, revision);
+        return reader.read(answer.get("result"), decisionId, revision);
     }
 
     private static Decision unreachable(Throwable failure, String decisionId, String revision) {
@@ -244,8 +257,12 @@ public final class RemotePolicyClient implements PolicyClient {
         return Decision.unavailable(Decision.Failure.CLOSED, "the policy client is closed", decisionId, null);
     }
 
-    /** The body of a data query. */
+    /** The body of an authorization query. */
     private record Query(@JsonProperty("input") AuthorizationInput input) {
+    }
+
+    /** The body of a data-access query. */
+    private record DataQuery(@JsonProperty("input") DataAccessInput input) {
     }
 
     /**

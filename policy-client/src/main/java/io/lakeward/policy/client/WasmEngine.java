@@ -59,9 +59,25 @@ final class WasmEngine implements PolicyEngine {
         public String evaluate(String entrypoint, String input) {
             Integer id = entrypoints.get(entrypoint);
             if (id == null) {
-                throw new IllegalArgumentException("the policy module has no entrypoint " + entrypoint);
+                throw new MissingEntrypointException(entrypoint);
             }
             return instance.entrypoint(id).evaluate(input);
+        }
+
+        @Override
+        public boolean reload(PolicyData data) {
+            // frees the old data and resets the heap before loading: no compilation, no leak
+            instance.data(DecisionResults.toJson(data.dataRoot()));
+            return true;
+        }
+    }
+
+    /** The module lacks an entrypoint; the instance itself is unharmed. */
+    static final class MissingEntrypointException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        MissingEntrypointException(String entrypoint) {
+            super("the policy module has no entrypoint " + entrypoint);
         }
     }
 }

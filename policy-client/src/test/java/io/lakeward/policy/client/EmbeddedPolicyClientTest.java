@@ -25,7 +25,7 @@ class EmbeddedPolicyClientTest {
     void decidesWithTheWasmFromThePoliciesJar() throws Exception {
         try (EmbeddedPolicyClient client = EmbeddedPolicyClient.start(WasmPolicy.fromClasspath(), PolicyData.empty("1"), config(2, 2, GENEROUS, GENEROUS))) {
             Decision decision = decide(client, Inputs.allowed());
-            assertEquals(Decision.allowed("granted to role viewer", decision.decisionId(), "1"), decision);
+            assertEquals(Decision.allowed("granted to role viewer", decision.decisionId(), "1").withPolicyDetails(true, 0L), decision);
             assertEquals(Decision.Outcome.DENIED, decide(client, Inputs.withAction("policy.update")).outcome());
         }
     }
