@@ -60,6 +60,25 @@ action_roles := {
 	"audit.export": {"auditor"},
 	"audit.read_own": set(),
 	"health.read": {"viewer"},
+	# secrets (Databricks secrets API): the workspace-service decides each scope by its ACL
+	"secret_scope.create": {"workspace-user"},
+	"secret_scope.delete": {"workspace-user"},
+	"secret_scope.list": {"workspace-user"},
+	"secret.put": {"workspace-user"},
+	"secret.delete": {"workspace-user"},
+	"secret.list": {"workspace-user"},
+	"secret.get": {"workspace-user"},
+	"secret_acl.put": {"workspace-user"},
+	"secret_acl.delete": {"workspace-user"},
+	"secret_acl.get": {"workspace-user"},
+	"secret_acl.list": {"workspace-user"},
+	# personal access tokens: every user manages their own; token management is for tenant admins
+	"token.create": {"workspace-user", "auditor", "viewer"},
+	"token.list": {"workspace-user", "auditor", "viewer"},
+	"token.delete": {"workspace-user", "auditor", "viewer"},
+	"token_management.list": set(),
+	"token_management.read": set(),
+	"token_management.delete": set(),
 }
 
 # Roles allowed to perform an action only on resources they own

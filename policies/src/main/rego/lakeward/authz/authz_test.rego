@@ -45,7 +45,20 @@ all_actions := {
 	"table.read", "table.modify", "identity.read_self",
 	"group.read", "group.update", "policy.read", "policy.update", "policy.simulate",
 	"audit.read", "audit.export", "audit.read_own", "health.read",
+	"secret_scope.create", "secret_scope.delete", "secret_scope.list",
+	"secret.put", "secret.delete", "secret.list", "secret.get",
+	"secret_acl.put", "secret_acl.delete", "secret_acl.get", "secret_acl.list",
+	"token.create", "token.list", "token.delete",
+	"token_management.list", "token_management.read", "token_management.delete",
 }
+
+secret_actions := {
+	"secret_scope.create", "secret_scope.delete", "secret_scope.list",
+	"secret.put", "secret.delete", "secret.list", "secret.get",
+	"secret_acl.put", "secret_acl.delete", "secret_acl.get", "secret_acl.list",
+}
+
+own_token_actions := {"token.create", "token.list", "token.delete"}
 
 expected_grants := {
 	"tenant-admin": all_actions,
@@ -54,9 +67,9 @@ expected_grants := {
 		"notebook.create", "notebook.read", "notebook.run", "notebook.update", "notebook.delete", "notebook.manage",
 		"cluster.create", "cluster.read", "cluster.attach", "cluster.update", "cluster.delete",
 		"table.read", "table.modify", "identity.read_self",
-	},
-	"auditor": {"audit.read", "audit.export", "workspace.read", "identity.read_self"},
-	"viewer": {"workspace.read", "notebook.read", "cluster.read", "table.read", "identity.read_self", "health.read"},
+	} | secret_actions | own_token_actions,
+	"auditor": {"audit.read", "audit.export", "workspace.read", "identity.read_self"} | own_token_actions,
+	"viewer": {"workspace.read", "notebook.read", "cluster.read", "table.read", "identity.read_self", "health.read"} | own_token_actions,
 }
 
 test_every_role_is_granted_exactly_its_actions if {

@@ -55,7 +55,7 @@ public final class PolicyEnforcement {
                         principal.type() == Principal.PrincipalType.SERVICE ? AuthorizationInput.PrincipalType.SERVICE : AuthorizationInput.PrincipalType.USER,
                         principal.tenant().value(), principal.roles(), principal.groups()),
                 action,
-                new AuthorizationInput.Resource(tenant, resourceType(action), null, null),
+                new AuthorizationInput.Resource(tenant, resourceType(action), null, ownerOf(action, principal)),
                 new AuthorizationInput.Context(clock.instant(), remote == null ? null : remote.hostAddress(), RequestIds.of(context).value()));
         Future.fromCompletionStage(policy.decide(input), context.vertx().getOrCreateContext()).onComplete(result -> {
             Decision decision = result.succeeded() ? result.result()
@@ -69,6 +69,16 @@ public final class PolicyEnforcement {
             }
             context.next();
         });
+    }
+
+    /**
+     * The owner of what a route touches, where the route says it by its action alone: an
+     * {@code *_own} action (e.g. {@code audit.read_own}, "my access") is about the caller's own
+     * records, so the caller owns them. Otherwise unknown at the gateway: the service decides on
+     * the resource itself.
+     */
+    static String ownerOf(String action, Principal principal) {
+        return action != null && action.endsWith("_own") ? principal.subject() : null;
     }
 
     /** The first word of the action: {@code notebook} of {@code notebook.read}. */
