@@ -276,7 +276,7 @@ class PersonalAccessTokenApiTest {
         String accessToken = TestGateway.serviceAccountToken(acme);
         String personal = TestGateway.json(create(acme, accessToken, "{}")).get("token_value").asText();
         assertEquals(200, gateway.get(acme.realm(), ME, personal).statusCode());
-        List<GatewayRoute> authenticated = routeTable().stream().filter(GatewayRoute::authenticated).toList();
+        List<GatewayRoute> authenticated = gateway.routeTable().stream().filter(GatewayRoute::authenticated).toList();
         assertTrue(authenticated.size() >= 7, "the route table: " + authenticated);
         for (GatewayRoute route : authenticated) {
             String path = route.path().replace(":token_id", randomId());
@@ -295,13 +295,6 @@ class PersonalAccessTokenApiTest {
             }
         }
         assertEquals(0, store.list(TenantId.of(globex.realm()), Optional.empty(), 100).size(), "nothing was made at globex");
-    }
-
-    private static List<GatewayRoute> routeTable() {
-        UpstreamProxy proxy = new UpstreamProxy(null, java.util.Map.of("workspace-service", URI.create("http://127.0.0.1:1")), null,
-                Duration.ofSeconds(1), null);
-        TokenApi api = new TokenApi(null, null, new SecureRandom(), null, null, GatewayConfig.TokenSettings.defaults(), Clock.systemUTC());
-        return GatewayVerticle.routes(proxy, null, api);
     }
 
     private static void assertRefused(HttpResponse<String> response, String reason) throws Exception {

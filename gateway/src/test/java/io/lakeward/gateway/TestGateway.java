@@ -30,6 +30,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +58,11 @@ public final class TestGateway implements AutoCloseable {
     private Path outboxDirectory;
     private int upstreamPort;
 
+    /** The running gateway's route table. */
+    public List<GatewayRoute> routeTable() {
+        return gateway.routeTable();
+    }
+
     private TestGateway(Vertx vertx, GatewayVerticle gateway, FileAuditOutbox outbox, PrometheusMeterRegistry metrics, HttpClient client,
                         DevCertificateAuthority ca) {
         this.vertx = vertx;
@@ -81,7 +87,7 @@ public final class TestGateway implements AutoCloseable {
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, 0, BASE, certificate.certificatePem(), certificate.privateKeyPem(),
                 ca.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(10),
                 new GatewayConfig.RateLimit(100_000, 100_000), new GatewayConfig.RateLimit(100_000, 100_000),
-                managedIssuerPrefix, tokens);
+                managedIssuerPrefix, tokens, io.lakeward.gateway.edge.IpAccessRules.none());
         InMemoryTenantDirectory tenants = new InMemoryTenantDirectory(realms.stream().map(TestGateway::tenant).toList());
         Vertx vertx = Vertx.vertx();
         try {
@@ -97,7 +103,9 @@ public final class TestGateway implements AutoCloseable {
             GatewayVerticle gateway = new GatewayVerticle(config, tenants, metrics,
                     Map.of("workspace-service", URI.create("http://127.0.0.1:" + upstream.actualPort())),
                     new InternalIdentitySigner(InternalServiceKeys.generate(List.of("workspace-service")), Duration.ofSeconds(30),
-                            Clock.systemUTC()), outbox, personalTokens);
+                            Clock.systemUTC()), outbox, personalTokens,
+                    io.lakeward.gateway.session.TestBrowserLogins.withoutSignIn(Files.createDirectories(state.resolve("sign-in"))),
+                    TestPolicyClients.embedded());
             vertx.deployVerticle(gateway).await(30, TimeUnit.SECONDS);
             HttpClient client = HttpClient.newBuilder().sslContext(ca.sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
             TestGateway started = new TestGateway(vertx, gateway, outbox, metrics, client, ca);

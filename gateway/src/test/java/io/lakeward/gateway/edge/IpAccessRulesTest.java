@@ -102,7 +102,7 @@ class IpAccessRulesTest {
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, 0, base, certificate.certificatePem(), certificate.privateKeyPem(),
                 ca.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 new GatewayConfig.RateLimit(100, 100), new GatewayConfig.RateLimit(100, 100), issuers,
-                IpAccessRules.parse("acme=127.0.0.1/32;initech=10.0.0.0/8", "globex=127.0.0.0/8", problems));
+                io.lakeward.gateway.GatewayConfig.TokenSettings.defaults(), IpAccessRules.parse("acme=127.0.0.1/32;initech=10.0.0.0/8", "globex=127.0.0.0/8", problems));
         List<Tenant> tenants = List.of("acme", "globex", "initech").stream()
                 .map(id -> new Tenant(TenantId.of(id), id, id + "." + base, URI.create(issuers + id), TenantStatus.ACTIVE)).toList();
         Vertx vertx = Vertx.vertx();
@@ -110,7 +110,8 @@ class IpAccessRulesTest {
             GatewayVerticle gateway = new GatewayVerticle(config, new InMemoryTenantDirectory(tenants),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of("workspace-service", URI.create("http://127.0.0.1:1")),
                     new InternalIdentitySigner(InternalServiceKeys.generate(List.of("workspace-service")), Duration.ofSeconds(30), Clock.systemUTC()),
-                    FakeAuditOutbox.accepting(), TestBrowserLogins.withoutSignIn(state));
+                    FakeAuditOutbox.accepting(), new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore(),
+                    TestBrowserLogins.withoutSignIn(state), io.lakeward.gateway.TestPolicyClients.embedded());
             vertx.deployVerticle(gateway).await(30, TimeUnit.SECONDS);
             HttpClient client = HttpClient.newBuilder().sslContext(PemTrust.sslContext(ca.caCertificatePem())).build();
             java.util.function.Function<String, HttpResponse<String>> get = tenant -> {

@@ -92,7 +92,8 @@ final class SignInGateway implements AutoCloseable {
         int upstream = startUpstream(new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), Clock.systemUTC()));
         vertx.deployVerticle(new GatewayVerticle(config, new InMemoryTenantDirectory(directoryTenants),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of("workspace-service", URI.create("http://127.0.0.1:" + upstream)),
-                new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC()), FakeAuditOutbox.accepting(), login))
+                new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC()), FakeAuditOutbox.accepting(),
+                new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore(), login, io.lakeward.gateway.TestPolicyClients.embedded()))
                 .await(60, TimeUnit.SECONDS);
     }
 

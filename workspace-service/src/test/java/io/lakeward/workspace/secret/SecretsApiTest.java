@@ -105,7 +105,13 @@ class SecretsApiTest {
         signer = new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC());
         SecretService service = new SecretService(new JdbcSecretStore(metadata.transactions()), keyvault.cipher(), LIMITS);
         WorkspaceVerticle verticle = new WorkspaceVerticle(new WorkspaceConfig(0), List.of(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), Clock.systemUTC()), service, audit);
+                new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), Clock.systemUTC()), service, audit,
+                new io.lakeward.workspace.policy.PolicyAdminService(new io.lakeward.metastore.policy.JdbcPolicyStore(metadata.transactions()),
+                        new io.lakeward.workspace.identity.ExternalIdentityDirectory(),
+                        io.lakeward.policy.client.EmbeddedPolicyClient.start(io.lakeward.policy.client.WasmPolicy.fromClasspath(),
+                                io.lakeward.policy.client.PolicyData.empty("0"), io.lakeward.policy.client.EmbeddedPolicyConfig.defaults()),
+                        Clock.systemUTC()),
+                () -> { });
         vertx = Vertx.vertx();
         vertx.deployVerticle(verticle).await(30, TimeUnit.SECONDS);
         base = URI.create("http://127.0.0.1:" + verticle.port());
