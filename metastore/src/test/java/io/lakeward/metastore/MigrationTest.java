@@ -36,6 +36,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass
 @EnumSource(TestingPostgres.Kind.class)
 class MigrationTest {
+    /** The versions this build ships; tests derive counts from it, so a new migration does not break them. */
+    private static final List<Integer> SHIPPED = Migrations.fromClasspath().stream().map(Migration::version).toList();
+
     @Parameter
     TestingPostgres.Kind server;
 
@@ -54,7 +57,7 @@ class MigrationTest {
     @Test
     void migrationsApplyOnceAndRestartsFindNothingToDo() throws SQLException {
         try (MetadataDatabase first = MetadataDatabase.start(TestMetastores.config(database))) {
-            assertEquals(List.of(1, 2), versions(first.migrationsAppliedAtStart()));
+            assertEquals(SHIPPED, versions(first.migrationsAppliedAtStart()));
             new JdbcTenantRegistryStore(first.transactions()).create(TestMetastores.tenant("acme"));
         }
         List<String> recorded = recorded();
@@ -63,7 +66,7 @@ class MigrationTest {
             assertTrue(new JdbcTenantRegistryStore(second.transactions()).get(TestMetastores.tenant("acme").id()).isPresent());
         }
         assertEquals(recorded, recorded(), "schema_migrations is untouched by a restart");
-        assertEquals(2, recorded.size());
+        assertEquals(SHIPPED.size(), recorded.size());
     }
 
     @Test
@@ -89,13 +92,35 @@ class MigrationTest {
     }
 
     @Test
+    void aLowerVersionThatLandsAfterAHigherOneIsAppliedThen() throws SQLException {
+        int newest = SHIPPED.get(SHIPPED.size() - 1);
+        List<Migration> withLate = new ArrayList<>(Migrations.fromClasspath());
+        withLate.add(Migration.of("V" + (newest + 2) + "__later_number.sql", "CREATE TABLE later_number (id integer);\n"));
+        MetadataDatabase.start(TestMetastores.config(database), withLate).close();
+        assertFalse(tableExists("earlier_number"));
+
+        List<Migration> both = new ArrayList<>(withLate);
+        both.add(Migration.of("V" + (newest + 1) + "__earlier_number.sql", "CREATE TABLE earlier_number (id integer);\n"));
+        try (MetadataDatabase again = MetadataDatabase.start(TestMetastores.config(database), both)) {
+            assertEquals(List.of(newest + 1), versions(again.migrationsAppliedAtStart()));
+        }
+        assertTrue(tableExists("earlier_number"));
+        assertEquals(SHIPPED.size() + 2, recorded().size());
+        // a repeated version is still refused
+        List<Migration> repeated = new ArrayList<>(both);
+        repeated.add(Migration.of("V" + (newest + 1) + "__again.sql", "SELECT 1;\n"));
+        assertThrows(IllegalStateException.class, () -> MetadataDatabase.start(TestMetastores.config(database), repeated));
+    }
+
+    @Test
     void aFailingMigrationLeavesNothingBehind() throws SQLException {
         List<Migration> withBroken = new ArrayList<>(Migrations.fromClasspath());
-        withBroken.add(Migration.of("V3__broken.sql", "CREATE TABLE half_done (id integer);\nSELECT 1 / 0;\n"));
+        int broken = SHIPPED.get(SHIPPED.size() - 1) + 1;
+        withBroken.add(Migration.of("V" + broken + "__broken.sql", "CREATE TABLE half_done (id integer);\nSELECT 1 / 0;\n"));
         IllegalStateException failed = assertThrows(IllegalStateException.class,
                 () -> MetadataDatabase.start(TestMetastores.config(database), withBroken));
-        assertTrue(failed.getMessage().contains("V3 (broken) failed and was rolled back"), failed.getMessage());
-        assertEquals(2, recorded().size());
+        assertTrue(failed.getMessage().contains("V" + broken + " (broken) failed and was rolled back"), failed.getMessage());
+        assertEquals(SHIPPED.size(), recorded().size());
         assertFalse(tableExists("half_done"));
         try (MetadataDatabase fixed = MetadataDatabase.start(TestMetastores.config(database))) {
             assertEquals(List.of(), fixed.migrationsAppliedAtStart());
@@ -129,12 +154,12 @@ class MigrationTest {
             Future<MetadataDatabase> two = executor.submit(start);
             try (MetadataDatabase first = one.get(2, TimeUnit.MINUTES); MetadataDatabase second = two.get(2, TimeUnit.MINUTES)) {
                 int applied = first.migrationsAppliedAtStart().size() + second.migrationsAppliedAtStart().size();
-                assertEquals(2, applied, "exactly one of them applied the migrations");
+                assertEquals(SHIPPED.size(), applied, "exactly one of them applied the migrations");
             }
         } finally {
             executor.shutdownNow();
         }
-        assertEquals(2, recorded().size());
+        assertEquals(SHIPPED.size(), recorded().size());
     }
 
     @Test
