@@ -2,7 +2,6 @@ package io.lakeward.audit.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakeward.audit.client.event.AuditEvent;
 import io.lakeward.audit.client.event.AuditJson;
 import io.lakeward.audit.export.ExportFiles;
 import io.lakeward.audit.store.ChainHash;
@@ -19,12 +18,13 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -118,7 +118,7 @@ public final class ExportVerifier {
 
         List<SignedCheckpoint> checkpoints = readCheckpoints(directory, run, key);
         String anchorHash = anchor(run, checkpoints, recordsNode);
-        Map<Long, String> hashes = checkRecords(directory, run, checkpoints, anchorHash);
+        String head = checkRecords(directory, run, checkpoints, anchorHash);
 
         String signature = readSignature(directory);
         if (signature == null || !key.verifiesBase64(manifestBytes, signature)) {
@@ -129,7 +129,6 @@ public final class ExportVerifier {
         if (recordsNode.path("count").asLong(-1) != run.records) {
             run.problem("the manifest counts " + recordsNode.path("count").asLong(-1) + " records, the export holds " + run.records);
         }
-        String head = run.records == 0 ? anchorHash : hashes.get(run.last);
         if (!recordsNode.path("chain_head").asText().equals(head)) {
             run.problem("the manifest's chain head is not the hash of the last record");
         }
@@ -141,7 +140,7 @@ public final class ExportVerifier {
             jsonlListed |= ExportFiles.VIEW_JSONL.equals(file.path("file").asText());
         }
         if (jsonlListed || Files.exists(directory.resolve(ExportFiles.VIEW_JSONL))) {
-            checkView(directory, run, hashes, manifest.path("view").path("records").asLong(-1));
+            checkView(directory, run, manifest.path("view").path("records").asLong(-1));
         }
         return run.result();
     }
@@ -201,8 +200,8 @@ public final class ExportVerifier {
         return recordsNode.path("anchor_hash").asText(ChainHash.GENESIS);
     }
 
-    private Map<Long, String> checkRecords(Path directory, Run run, List<SignedCheckpoint> checkpoints, String anchorHash) throws IOException {
-        Map<Long, String> hashes = new HashMap<>();
+    /** Checks the chain; returns the hash of the last intact record (the anchor if there is none). */
+    private String checkRecords(Path directory, Run run, List<SignedCheckpoint> checkpoints, String anchorHash) throws IOException {
         Map<Long, SignedCheckpoint> byLast = new HashMap<>();
         Map<Long, SignedCheckpoint> byFirst = new HashMap<>();
         for (SignedCheckpoint checkpoint : checkpoints) {
@@ -217,7 +216,7 @@ public final class ExportVerifier {
         Path file = directory.resolve(ExportFiles.RECORDS);
         if (!Files.exists(file)) {
             run.problem("the export has no " + ExportFiles.RECORDS);
-            return hashes;
+            return previous;
         }
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -228,30 +227,30 @@ public final class ExportVerifier {
                     record = ChainRecord.parse(line);
                 } catch (IllegalArgumentException e) {
                     run.bad(expected, "unreadable (" + e.getMessage() + ")");
-                    return hashes;
+                    return previous;
                 }
                 if (record.sequence() != expected) {
                     run.bad(expected, record.sequence() < expected
                             ? "found record " + record.sequence() + " again or out of order where " + expected + " belongs"
                             : "missing (the next record is " + record.sequence() + ")");
-                    return hashes;
+                    return previous;
                 }
                 if (!record.log().equals(run.tenant)) {
                     run.bad(expected, "belongs to log " + record.log() + ", not to tenant " + run.tenant);
-                    return hashes;
+                    return previous;
                 }
                 String eventTenant = record.eventTenant();
                 if (!run.tenant.equals(eventTenant)) {
                     run.bad(expected, "its event names tenant " + eventTenant + ", not " + run.tenant);
-                    return hashes;
+                    return previous;
                 }
                 if (!record.previousHash().equals(previous)) {
                     run.bad(expected, "does not link to record " + (expected - 1) + " (previous hash differs)");
-                    return hashes;
+                    return previous;
                 }
                 if (!record.hashMatches()) {
                     run.bad(expected, "was modified (its hash does not match its content)");
-                    return hashes;
+                    return previous;
                 }
                 if (current == null && !chainBroken) {
                     run.bad(expected, "is not covered by a valid signed checkpoint");
@@ -262,12 +261,11 @@ public final class ExportVerifier {
                     if (!ending.chainHead().equals(record.hash())) {
                         run.bad(ending.firstSequence(), "records " + ending.firstSequence() + "-" + expected
                                 + " do not match their signed checkpoint (the chain was rewritten in this range)");
-                        return hashes;
+                        return previous;
                     }
                     current = byFirst.get(expected + 1);
                     rangeStart = expected + 1;
                 }
-                hashes.put(expected, record.hash());
                 previous = record.hash();
                 expected++;
             }
@@ -279,39 +277,47 @@ public final class ExportVerifier {
         } else if (run.records > 0 && byLast.get(run.last) == null) {
             run.bad(rangeStart, "records " + rangeStart + "-" + run.last + " are not covered by a valid signed checkpoint");
         }
-        return hashes;
+        return previous;
     }
 
-    private void checkView(Path directory, Run run, Map<Long, String> hashes, long declared) throws IOException {
+    /**
+     * Every view line must be {@code {"sequence":N,"record_hash":"H","event":E}} where record N of
+     * the chain has hash H and event JSON E, byte for byte. Both files are in sequence order, so
+     * they are read side by side (an export of millions of records needs no memory for this).
+     */
+    private void checkView(Path directory, Run run, long declared) throws IOException {
         Path file = directory.resolve(ExportFiles.VIEW_JSONL);
         if (!Files.exists(file)) {
-            // an export without the JSON Lines view; the other views are checked by their hashes
+            run.problem("the export has no " + ExportFiles.VIEW_JSONL + " although its manifest lists it");
             return;
         }
-        Map<Long, byte[]> events = null;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        Pattern prefix = Pattern.compile("\\{\"sequence\":(\\d{1,19}),\"record_hash\":\"([0-9a-f]{64})\",\"event\":");
+        try (BufferedReader view = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             BufferedReader chain = Files.newBufferedReader(directory.resolve(ExportFiles.RECORDS), StandardCharsets.UTF_8)) {
             String line;
-            while ((line = reader.readLine()) != null) {
+            ChainRecord record = null;
+            while ((line = view.readLine()) != null) {
                 run.viewRecords++;
-                JsonNode node;
-                try {
-                    node = mapper.readTree(line);
-                } catch (IOException e) {
-                    run.problem("view line " + run.viewRecords + " is unreadable");
+                Matcher matcher = prefix.matcher(line);
+                if (!matcher.lookingAt() || !line.endsWith("}")) {
+                    run.problem("view line " + run.viewRecords + " is not a view record");
                     return;
                 }
-                long sequence = node.path("sequence").asLong(-1);
-                String hash = hashes.get(sequence);
-                if (hash == null || !hash.equals(node.path("record_hash").asText())) {
-                    run.problem("view line " + run.viewRecords + " names record " + sequence + ", which is not that record of the chain");
-                    return;
+                long sequence = Long.parseLong(matcher.group(1));
+                while (record == null || record.sequence() < sequence) {
+                    String next = chain.readLine();
+                    if (next == null) {
+                        run.problem("view line " + run.viewRecords + " names record " + sequence + ", which the export does not hold (or not in order)");
+                        return;
+                    }
+                    try {
+                        record = ChainRecord.parse(next);
+                    } catch (IllegalArgumentException e) {
+                        return; // reported by the record checks
+                    }
                 }
-                if (events == null) {
-                    events = eventsOf(directory);
-                }
-                byte[] viewEvent = mapper.writeValueAsBytes(mapper.treeToValue(node.path("event"), AuditEvent.class));
-                byte[] chainEvent = events.get(sequence);
-                if (chainEvent == null || !Arrays.equals(viewEvent, chainEvent)) {
+                String event = line.substring(matcher.end(), line.length() - 1);
+                if (record.sequence() != sequence || !record.hash().equals(matcher.group(2)) || !record.eventJsonText().equals(event)) {
                     run.problem("view line " + run.viewRecords + " differs from record " + sequence + " of the chain");
                     return;
                 }
@@ -320,21 +326,6 @@ public final class ExportVerifier {
         if (declared != run.viewRecords) {
             run.problem("the manifest counts " + declared + " view records, the view holds " + run.viewRecords);
         }
-    }
-
-    /** The chain's events, re-serialized the way the view's are, by sequence. */
-    private Map<Long, byte[]> eventsOf(Path directory) throws IOException {
-        Map<Long, byte[]> events = new HashMap<>();
-        try (BufferedReader reader = Files.newBufferedReader(directory.resolve(ExportFiles.RECORDS), StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                ChainRecord record = ChainRecord.parse(line);
-                events.put(record.sequence(), mapper.writeValueAsBytes(mapper.readValue(record.eventJson(), AuditEvent.class)));
-            }
-        } catch (IllegalArgumentException e) {
-            // reported by the record checks
-        }
-        return events;
     }
 
     private static void checkFileHash(Path directory, Run run, String name, String expected) throws IOException {

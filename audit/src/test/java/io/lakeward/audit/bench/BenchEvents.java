@@ -19,11 +19,21 @@ final class BenchEvents {
     private BenchEvents() {
     }
 
+    /** Events of acme and globex, two to one. */
     static List<AuditEvent> batch(int size, long counter) {
+        return batch(size, counter, TEMPLATES.length);
+    }
+
+    /** Events of acme only. */
+    static List<AuditEvent> acmeBatch(int size, long counter) {
+        return batch(size, counter, 2);
+    }
+
+    private static List<AuditEvent> batch(int size, long counter, int templates) {
         List<AuditEvent> batch = new ArrayList<>(size);
         Instant now = Instant.now();
         for (int i = 0; i < size; i++) {
-            AuditEvent template = TEMPLATES[(int) ((counter + i) % TEMPLATES.length)];
+            AuditEvent template = TEMPLATES[(int) ((counter + i) % templates)];
             batch.add(new AuditEvent(AuditEvent.SCHEMA_VERSION, AuditEventId.random(), now, template.tenantId(), template.workspaceId(),
                     template.service(), template.action(), template.actor(), template.source(), template.sessionIdHash(), template.requestId(),
                     template.requestParameters(), template.response(), template.outcome(), template.policyDecision(), template.dataTouched()));

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Time to export a tenant's log of {@code events} events (1M by default) as CSV, as PDF, and to
+ * Time to export one tenant's log of {@code events} events (1M by default) as CSV, as PDF, and to
  * verify such an export offline (the verification prints its events per second). Single shots:
  * each measurement is one whole export or verification.
  */
@@ -65,7 +65,7 @@ public class ExportBenchmark {
         long started = System.nanoTime();
         List<CompletableFuture<?>> pending = new ArrayList<>();
         for (int i = 0; i < events; i += 500) {
-            pending.add(store.append(BenchEvents.batch(Math.min(500, events - i), i)));
+            pending.add(store.append(BenchEvents.acmeBatch(Math.min(500, events - i), i)));
             if (pending.size() == 16) {
                 pending.forEach(CompletableFuture::join);
                 pending.clear();
