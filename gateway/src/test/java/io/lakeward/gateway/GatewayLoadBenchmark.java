@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.LongAdder;
  * maximum (open loop at a fixed rate, latency measured from the intended send time). Not part of
  * the test suite; see the README for the command.
  *
- * <p>Arguments: seconds per phase (default 8, at most 60), connections (default 32, at most 256).
+ * <p>Arguments: seconds per phase (default 8, at most 60), connections (default 32, at most 256), and
+ * {@code durable} (default: the gateway's real file outbox, one fsync per batch) or {@code memory}
+ * (an outbox that keeps events in memory, to see what the fsyncs cost).
  */
 public final class GatewayLoadBenchmark {
     private static final String ME = "/api/2.0/preview/scim/v2/Me";
@@ -42,12 +44,15 @@ public final class GatewayLoadBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = Math.min(60, args.length > 0 ? Integer.parseInt(args[0]) : 8);
         int connections = Math.min(256, args.length > 1 ? Integer.parseInt(args[1]) : 32);
+        boolean durable = args.length < 3 || !args[2].equals("memory");
         ProvisionedRealm realm = TestingKeycloak.get().newTenantRealm();
         Path state = Files.createTempDirectory("gateway-load");
         Vertx load = Vertx.vertx(new VertxOptions().setAddressResolverOptions(new AddressResolverOptions()
                 .setHostsPath(System.getProperty("jdk.net.hosts.file"))));
-        try (TestGateway gateway = TestGateway.start(state, List.of(realm), GatewayConfig.TokenSettings.defaults(),
-                new InMemoryPersonalAccessTokenStore())) {
+        TestingKeycloak keycloak = TestingKeycloak.get();
+        try (TestGateway gateway = TestGateway.start(state, keycloak.certificateAuthority(), keycloak.serverUrl() + "/realms/", List.of(realm),
+                GatewayConfig.TokenSettings.defaults(), new InMemoryPersonalAccessTokenStore(),
+                durable ? null : io.lakeward.gateway.audit.FakeAuditOutbox.accepting())) {
             String token = TestGateway.serviceAccountToken(realm);
             HttpClient tls = load.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true).setKeepAlive(true)
                     .setTrustOptions(new PemTrustOptions().addCertPath(TestingKeycloak.get().caCertificatePem().toString())),
@@ -62,17 +67,21 @@ public final class GatewayLoadBenchmark {
             closedLoop(load, tls, viaGateway, connections, Math.max(2, seconds / 2));
             closedLoop(load, plain, direct, connections, Math.max(2, seconds / 2));
 
+            RequestOptions landing = new RequestOptions(viaGateway).setURI("/").removeHeader("Authorization");
+            Result landingMax = closedLoop(load, tls, landing, connections, seconds);
             Result gatewayMax = closedLoop(load, tls, viaGateway, connections, seconds);
             Result directMax = closedLoop(load, plain, direct, connections, seconds);
             double rate = 0.8 * gatewayMax.perSecond();
             Result at80 = openLoop(load, tls, viaGateway, rate, seconds);
 
             System.out.println();
-            System.out.printf("gateway (TLS, token, audit outbox, proxy), %d connections: %,.0f req/s (%d errors)%n",
-                    connections, gatewayMax.perSecond(), gatewayMax.errors());
+            System.out.printf("gateway (TLS, token, %s audit outbox, proxy), %d connections: %,.0f req/s (%d errors)%n",
+                    durable ? "durable" : "in-memory", connections, gatewayMax.perSecond(), gatewayMax.errors());
             System.out.printf("upstream directly (plain HTTP),           %d connections: %,.0f req/s (%d errors)%n",
                     connections, directMax.perSecond(), directMax.errors());
             System.out.printf("ratio gateway / direct: %.2f%n", gatewayMax.perSecond() / directMax.perSecond());
+            System.out.printf("for comparison, the gateway's landing page (TLS and audit, no token, no upstream): %,.0f req/s (%d errors)%n",
+                    landingMax.perSecond(), landingMax.errors());
             System.out.printf("through the gateway at 80 %% of its maximum (%,.0f req/s offered, %,.0f done): p50 %.2f ms, p99 %.2f ms (%d errors)%n",
                     rate, at80.perSecond(), at80.percentileMillis(50), at80.percentileMillis(99), at80.errors());
         } finally {

@@ -3,6 +3,7 @@ package io.lakeward.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.lakeward.audit.client.event.AuditEvent;
+import io.lakeward.audit.client.outbox.AuditOutbox;
 import io.lakeward.audit.client.outbox.FileAuditOutbox;
 import io.lakeward.audit.client.outbox.FileAuditOutboxConfig;
 import io.lakeward.audit.client.outbox.OutboxEntry;
@@ -51,7 +52,7 @@ public final class TestGateway implements AutoCloseable {
 
     private final Vertx vertx;
     private final GatewayVerticle gateway;
-    private final FileAuditOutbox outbox;
+    private final AuditOutbox outbox;
     private final PrometheusMeterRegistry metrics;
     private final HttpClient client;
     private final DevCertificateAuthority ca;
@@ -63,7 +64,7 @@ public final class TestGateway implements AutoCloseable {
         return gateway.routeTable();
     }
 
-    private TestGateway(Vertx vertx, GatewayVerticle gateway, FileAuditOutbox outbox, PrometheusMeterRegistry metrics, HttpClient client,
+    private TestGateway(Vertx vertx, GatewayVerticle gateway, AuditOutbox outbox, PrometheusMeterRegistry metrics, HttpClient client,
                         DevCertificateAuthority ca) {
         this.vertx = vertx;
         this.gateway = gateway;
@@ -83,6 +84,13 @@ public final class TestGateway implements AutoCloseable {
     /** As {@link #start(Path, List, GatewayConfig.TokenSettings, PersonalAccessTokenStore)}, for realms of a Keycloak whose CA is {@code ca}. */
     public static TestGateway start(Path state, DevCertificateAuthority ca, String managedIssuerPrefix, List<ProvisionedRealm> realms,
                                     GatewayConfig.TokenSettings tokens, PersonalAccessTokenStore personalTokens) throws Exception {
+        return start(state, ca, managedIssuerPrefix, realms, tokens, personalTokens, null);
+    }
+
+    /** As above, with the given audit outbox instead of a durable one under {@code state} (when not {@code null}). */
+    public static TestGateway start(Path state, DevCertificateAuthority ca, String managedIssuerPrefix, List<ProvisionedRealm> realms,
+                                    GatewayConfig.TokenSettings tokens, PersonalAccessTokenStore personalTokens, AuditOutbox auditOutbox)
+            throws Exception {
         ServerCertificate certificate = ca.issueServerCertificate("gateway-" + UUID.randomUUID().toString().substring(0, 8), List.of(BASE, "*." + BASE));
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, 0, BASE, certificate.certificatePem(), certificate.privateKeyPem(),
                 ca.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(10),
@@ -97,8 +105,11 @@ public final class TestGateway implements AutoCloseable {
                             .put("path", request.path())
                             .put("internal_identity", request.getHeader("X-Lakeward-Internal-Identity") != null)
                             .put("authorization", request.getHeader("Authorization") != null)
+                            .put("headers", new io.vertx.core.json.JsonArray(request.headers().names().stream()
+                                    .map(name -> name.toLowerCase(java.util.Locale.ROOT)).sorted().toList()))
                             .encode())).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
-            FileAuditOutbox outbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.resolve("audit-outbox")));
+            AuditOutbox outbox = auditOutbox != null ? auditOutbox
+                    : FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.resolve("audit-outbox")));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             GatewayVerticle gateway = new GatewayVerticle(config, tenants, metrics,
                     Map.of("workspace-service", URI.create("http://127.0.0.1:" + upstream.actualPort())),

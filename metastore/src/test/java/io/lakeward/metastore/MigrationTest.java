@@ -36,7 +36,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass
 @EnumSource(TestingPostgres.Kind.class)
 class MigrationTest {
-    /** The versions this build ships; tests derive counts from it, so a new migration does not break them. */
 
     @Parameter
     TestingPostgres.Kind server;

@@ -34,7 +34,12 @@ public final class UpstreamProxy {
     /** Hop-by-hop headers (RFC 9110 section 7.6.1) and what the gateway sets itself. */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
-            "authorization", "cookie", "x-csrf-token", "x-request-id", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto");
+            "authorization", "cookie", "x-csrf-token", "x-request-id", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+            // identity headers other proxies set and some services trust: a client never gets to claim one
+            "x-forwarded-user", "x-forwarded-email", "x-forwarded-preferred-username", "x-forwarded-groups", "x-forwarded-access-token",
+            "x-remote-user", "remote-user", "x-user", "x-user-id", "x-auth-request-user", "x-auth-request-email",
+            "x-auth-request-access-token", "x-ms-client-principal", "x-ms-client-principal-id", "x-ms-client-principal-name",
+            "x-databricks-org-id");
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding", "trailer",
             "upgrade", "content-length", "set-cookie", "x-request-id");
 

@@ -217,6 +217,27 @@ class JwtAttackCatalogTest {
     }
 
     @Test
+    void identityHeadersFromTheClientNeverReachTheService() throws Exception {
+        List<String> claimed = List.of("X-Lakeward-Internal-Identity", "X-Lakeward-Tenant", "X-Forwarded-User", "X-Remote-User",
+                "Remote-User", "X-Auth-Request-User", "X-Auth-Request-Email", "X-Forwarded-Groups", "X-MS-Client-Principal-Name", "Cookie");
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(gateway.url(target.realm(), ME))
+                .header("Authorization", "Bearer " + forge.token(c -> c));
+        claimed.forEach(name -> request.header(name, "admin"));
+        HttpResponse<String> response = gateway.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode forwarded = TestGateway.json(response).get("headers");
+        for (String name : claimed) {
+            boolean internal = name.equalsIgnoreCase("X-Lakeward-Internal-Identity");
+            boolean reached = false;
+            for (JsonNode header : forwarded) {
+                reached |= header.asText().equals(name.toLowerCase(java.util.Locale.ROOT));
+            }
+            // the internal identity reaches the service, but it is the gateway's own (the upstream sees one, made by the gateway)
+            assertEquals(internal, reached, name + " in " + forwarded);
+        }
+    }
+
+    @Test
     void unknownKeyIdsCostAtMostOneKeyFetchPerInterval() throws Exception {
         assertEquals(200, gateway.get(target.realm(), ME, realToken).statusCode());
         double before = gateway.keyFetches(target.realm());
