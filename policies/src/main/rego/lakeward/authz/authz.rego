@@ -111,7 +111,9 @@ principal_types := {"user", "service"}
 # Deny unless a rule below grants.
 default verdict := {"allow": false, "reason": "no role grants the action"}
 
-verdict := {"allow": false, "reason": concat("", ["invalid input: ", concat(", ", sort(invalid_fields))])} if {
+verdict := {"allow": false, "reason": "no policy data"} if {
+	not principal.has_data
+} else := {"allow": false, "reason": concat("", ["invalid input: ", concat(", ", sort(invalid_fields))])} if {
 	count(invalid_fields) > 0
 } else := {"allow": false, "reason": "tenant mismatch"} if {
 	input.principal.tenant != input.resource.tenant

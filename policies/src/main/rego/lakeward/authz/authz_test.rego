@@ -30,7 +30,7 @@ request_with(roles, action, overrides) := object.union(request(roles, action), o
 
 # The decision's verdict (allow and reason); visible and tenant_revision have tests of their own.
 decision_for(req) := {"allow": decision.allow, "reason": decision.reason} if {
-	decision := authz.decision with input as req
+	decision := authz.decision with input as req with data.lakeward.admin as {}
 }
 
 allowed(roles, action) if decision_for(request(roles, action)).allow == true
@@ -276,13 +276,19 @@ test_missing_resource_is_denied if {
 }
 
 test_empty_input_is_denied if {
-	d := authz.decision with input as {}
+	d := authz.decision with input as {} with data.lakeward.admin as {}
 	d.allow == false
 	startswith(d.reason, "invalid input: ")
 }
 
 test_no_input_is_denied if {
 	authz.decision.allow == false
+}
+
+test_without_any_policy_data_everything_is_denied if {
+	d := authz.decision with input as request(["tenant-admin"], "workspace.read")
+	d.allow == false
+	d.reason == "no policy data"
 }
 
 test_malformed_fields_are_denied if {
@@ -312,16 +318,16 @@ test_empty_tenants_do_not_match_each_other if {
 # visibility and revision
 
 test_visible_except_for_another_tenant if {
-	d := authz.decision with input as request(["viewer"], "notebook.update")
+	d := authz.decision with input as request(["viewer"], "notebook.update") with data.lakeward.admin as {}
 	d.visible == true
-	other := authz.decision with input as request_with(["tenant-admin"], "notebook.read", {"resource": {"tenant": "tenant-globex"}})
+	other := authz.decision with input as request_with(["tenant-admin"], "notebook.read", {"resource": {"tenant": "tenant-globex"}}) with data.lakeward.admin as {}
 	other.visible == false
 }
 
 test_the_decision_reports_the_tenant_revision if {
 	d := authz.decision with input as request(["viewer"], "notebook.read") with data.lakeward.admin as {"tenants": {"tenant-acme": {"revision": 12}}}
 	d.tenant_revision == 12
-	none := authz.decision with input as request(["viewer"], "notebook.read")
+	none := authz.decision with input as request(["viewer"], "notebook.read") with data.lakeward.admin as {}
 	none.tenant_revision == 0
 }
 
@@ -362,7 +368,7 @@ notebook(acl, ancestors) := {
 }
 
 on_notebook(roles, action, acl, ancestors) := d if {
-	d := authz.decision with input as request_with(roles, action, {"resource": notebook(acl, ancestors)})
+	d := authz.decision with input as request_with(roles, action, {"resource": notebook(acl, ancestors)}) with data.lakeward.admin as {}
 }
 
 levels_in_order := ["CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"]
@@ -403,7 +409,7 @@ test_an_empty_acl_is_a_resource_decision if {
 
 test_the_owner_manages if {
 	owner := request_with(["workspace-user"], "notebook.delete", {"principal": {"id": "user-bob"}, "resource": notebook([], [])})
-	d := authz.decision with input as owner
+	d := authz.decision with input as owner with data.lakeward.admin as {}
 	d.allow == true
 }
 

@@ -40,7 +40,9 @@ default decision := {
 	"tenant_revision": 0,
 }
 
-decision := denial(concat("", ["invalid input: ", concat(", ", sort(invalid_fields))])) if {
+decision := denial("no policy data") if {
+	not principal.has_data
+} else := denial(concat("", ["invalid input: ", concat(", ", sort(invalid_fields))])) if {
 	count(invalid_fields) > 0
 } else := denial("tenant mismatch") if {
 	input.principal.tenant != input.table.tenant

@@ -131,11 +131,12 @@ test_invalid_input_is_denied if {
 test_no_data_denies if {
 	d := access.decision with input as orders
 	d.allow == false
+	d.reason == "no policy data"
 	d.tenant_revision == 0
 }
 
 test_empty_input_denies if {
-	d := access.decision with input as {}
+	d := access.decision with input as {} with data.lakeward.admin as {}
 	d.allow == false
 	startswith(d.reason, "invalid input: ")
 }

@@ -14,6 +14,12 @@
 #   }
 package lakeward.principal
 
+# Whether any admin-managed data is loaded at all. Decision points always load a
+# document (possibly without tenants); none means the engine lost it (e.g. a
+# restarted OPA server), and then nothing is allowed: the stored membership that
+# revokes roles would be missing, and the credential's claims must not decide alone.
+has_data if is_object(data.lakeward.admin)
+
 # The admin-managed data of the principal's tenant; empty when the store has none.
 default tenant_data := {}
 

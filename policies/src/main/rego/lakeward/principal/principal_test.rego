@@ -35,3 +35,8 @@ test_a_member_removed_from_every_group_has_none if {
 test_missing_groups_are_none if {
 	principal.groups == [] with input as {"principal": object.remove(token_principal, ["groups"])}
 }
+
+test_policy_data_is_present_only_when_loaded if {
+	not principal.has_data
+	principal.has_data with data.lakeward.admin as {}
+}

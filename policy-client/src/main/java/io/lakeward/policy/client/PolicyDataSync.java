@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyDataSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyDataSync.class);
+    /** Every this many polls, remote servers get the current data again. */
+    static final int REPUBLISH_TICKS = 40;
 
     private final TenantPolicySource source;
     private final List<PolicyClient> clients;
@@ -40,6 +42,7 @@ public final class PolicyDataSync implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private final Map<String, ObjectNode> documents = new HashMap<>(); // guarded by this
     private final Map<PolicyClient, String> applied = new HashMap<>(); // guarded by this
+    private long ticks; // guarded by this
 
     public PolicyDataSync(TenantPolicySource source, List<PolicyClient> clients, Duration interval) {
         this.source = Objects.requireNonNull(source, "source");
@@ -64,6 +67,13 @@ public final class PolicyDataSync implements AutoCloseable {
 
     private void tick() {
         try {
+            synchronized (this) {
+                // an OPA server that restarted has lost what was pushed (and denies everything: the
+                // policies refuse to decide without data); push to remote servers again now and then
+                if (++ticks % REPUBLISH_TICKS == 0) {
+                    applied.keySet().removeIf(client -> client instanceof RemotePolicyClient);
+                }
+            }
             syncOnce(interval.multipliedBy(8));
         } catch (RuntimeException e) {
             LOG.warn("policy data sync failed, retrying in {} ms: {}", interval.toMillis(), e.toString());
