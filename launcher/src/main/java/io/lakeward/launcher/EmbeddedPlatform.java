@@ -14,11 +14,7 @@ import io.lakeward.audit.service.AuditService;
 import io.lakeward.audit.store.AuditStore;
 import io.lakeward.audit.store.AuditStoreConfig;
 import io.lakeward.keyvault.signing.AuditSigningKey;
-import io.lakeward.policy.client.EmbeddedPolicyClient;
-import io.lakeward.policy.client.EmbeddedPolicyConfig;
 import io.lakeward.policy.client.PolicyClient;
-import io.lakeward.policy.client.PolicyData;
-import io.lakeward.policy.client.WasmPolicy;
 import io.lakeward.common.id.TenantId;
 import io.lakeward.common.identity.InternalServiceKeys;
 import io.lakeward.common.tenant.Tenant;
@@ -98,31 +94,26 @@ public final class EmbeddedPlatform implements AutoCloseable {
         this.pidFile = pidFile;
     }
 
-    /** The audit service's parts this process owns: its signing key, its store and its policy engine. */
-    record Audit(AuditSigningKey key, AuditStore store, PolicyClient policy, AuditService service) implements AutoCloseable {
-        static Audit open(PlatformConfig config) {
+    /**
+     * The audit service's parts this process owns: its signing key and its store. It decides with
+     * the platform's decision point, so membership changed through the admin API applies to it too.
+     */
+    record Audit(AuditSigningKey key, AuditStore store, AuditService service) implements AutoCloseable {
+        static Audit open(PlatformConfig config, PolicyClient policy) {
             StateDirectory state = config.state();
             AuditSigningKey key = AuditSigningKey.loadOrCreate(state.auditSigningKey());
             AuditStore store = AuditStore.open(AuditStoreConfig.defaults(state.audit().resolve("store"))
                     .withCheckpointEvents(config.audit().checkpointEvents())
                     .withCheckpointInterval(config.audit().checkpointInterval()), key, java.time.Clock.systemUTC());
-            PolicyClient policy;
-            try {
-                policy = EmbeddedPolicyClient.start(WasmPolicy.fromClasspath(), PolicyData.empty("0"), EmbeddedPolicyConfig.defaults());
-            } catch (RuntimeException e) {
-                store.close();
-                throw e;
-            }
             AuditService service = new AuditService(store, new AuditQueryService(store, config.audit().retention().queryableWindow()),
                     new AuditExporter(store, key, state.audit().resolve("exports"), java.time.Clock.systemUTC()), policy,
                     config.audit().retention(), java.time.Clock.systemUTC());
-            return new Audit(key, store, policy, service);
+            return new Audit(key, store, service);
         }
 
         @Override
         public void close() {
             store.close();
-            policy.close();
         }
     }
 
@@ -181,7 +172,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
                     PlatformServices.internalKeyNames());
             MetadataDatabase metadata = database;
             // the audit log is opened before anything that ships to it, and closed after
-            audit = Audit.open(config);
+            policies = PolicyDecisions.start(config, metadata, tenants.directory(), keycloak);
+            audit = Audit.open(config, policies.services().client());
             Audit openedAudit = audit;
             // opened before the services that append to it, closed after them
             auditOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("gateway")));
@@ -190,7 +182,6 @@ public final class EmbeddedPlatform implements AutoCloseable {
             serviceOutboxes.add(keyvaultOutbox);
             AuditOutbox workspaceOutbox = FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.auditOutbox("workspace-service")));
             serviceOutboxes.add(workspaceOutbox);
-            policies = PolicyDecisions.start(config, metadata, tenants.directory(), keycloak);
             BrowserLogin browserLogin = browserLogin(config, metadata, keyvault);
             PlatformServices.Backends backends = new PlatformServices.Backends(keyvault, metadata.transactions(), keyvaultOutbox, workspaceOutbox,
                     openedAudit.service(), new JdbcPersonalAccessTokenStore(metadata.transactions()),
