@@ -62,12 +62,12 @@ own_token_actions := {"token.create", "token.list", "token.delete"}
 
 expected_grants := {
 	"tenant-admin": all_actions,
-	"workspace-user": {
+	"workspace-user": ({
 		"workspace.create", "workspace.read", "workspace.update", "workspace.delete",
 		"notebook.create", "notebook.read", "notebook.run", "notebook.update", "notebook.delete", "notebook.manage",
 		"cluster.create", "cluster.read", "cluster.attach", "cluster.update", "cluster.delete",
 		"table.read", "table.modify", "identity.read_self",
-	} | secret_actions | own_token_actions,
+	} | secret_actions) | own_token_actions,
 	"auditor": {"audit.read", "audit.export", "workspace.read", "identity.read_self"} | own_token_actions,
 	"viewer": {"workspace.read", "notebook.read", "cluster.read", "table.read", "identity.read_self", "health.read"} | own_token_actions,
 }
