@@ -52,24 +52,26 @@ all_actions := {
 	"token_management.list", "token_management.read", "token_management.delete",
 }
 
-secret_actions := {
-	"secret_scope.create", "secret_scope.delete", "secret_scope.list",
-	"secret.put", "secret.delete", "secret.list", "secret.get",
-	"secret_acl.put", "secret_acl.delete", "secret_acl.get", "secret_acl.list",
-}
-
-own_token_actions := {"token.create", "token.list", "token.delete"}
-
 expected_grants := {
 	"tenant-admin": all_actions,
-	"workspace-user": ({
+	"workspace-user": {
 		"workspace.create", "workspace.read", "workspace.update", "workspace.delete",
 		"notebook.create", "notebook.read", "notebook.run", "notebook.update", "notebook.delete", "notebook.manage",
 		"cluster.create", "cluster.read", "cluster.attach", "cluster.update", "cluster.delete",
 		"table.read", "table.modify", "identity.read_self",
-	} | secret_actions) | own_token_actions,
-	"auditor": {"audit.read", "audit.export", "workspace.read", "identity.read_self"} | own_token_actions,
-	"viewer": {"workspace.read", "notebook.read", "cluster.read", "table.read", "identity.read_self", "health.read"} | own_token_actions,
+		"secret_scope.create", "secret_scope.delete", "secret_scope.list",
+		"secret.put", "secret.delete", "secret.list", "secret.get",
+		"secret_acl.put", "secret_acl.delete", "secret_acl.get", "secret_acl.list",
+		"token.create", "token.list", "token.delete",
+	},
+	"auditor": {
+		"audit.read", "audit.export", "workspace.read", "identity.read_self",
+		"token.create", "token.list", "token.delete",
+	},
+	"viewer": {
+		"workspace.read", "notebook.read", "cluster.read", "table.read", "identity.read_self", "health.read",
+		"token.create", "token.list", "token.delete",
+	},
 }
 
 test_every_role_is_granted_exactly_its_actions if {
