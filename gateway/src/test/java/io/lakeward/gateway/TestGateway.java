@@ -112,8 +112,10 @@ public final class TestGateway implements AutoCloseable {
                     : FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.resolve("audit-outbox")));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             GatewayVerticle gateway = new GatewayVerticle(config, tenants, metrics,
-                    Map.of("workspace-service", URI.create("http://127.0.0.1:" + upstream.actualPort())),
-                    new InternalIdentitySigner(InternalServiceKeys.generate(List.of("workspace-service")), Duration.ofSeconds(30),
+                    // the trivial upstream answers for every internal service the route table names
+                    Map.of("workspace-service", URI.create("http://127.0.0.1:" + upstream.actualPort()),
+                            "audit", URI.create("http://127.0.0.1:" + upstream.actualPort())),
+                    new InternalIdentitySigner(InternalServiceKeys.generate(List.of("workspace-service", "audit")), Duration.ofSeconds(30),
                             Clock.systemUTC()), outbox, personalTokens,
                     io.lakeward.gateway.session.TestBrowserLogins.withoutSignIn(Files.createDirectories(state.resolve("sign-in"))),
                     TestPolicyClients.embedded());

@@ -108,8 +108,8 @@ class IpAccessRulesTest {
         Vertx vertx = Vertx.vertx();
         try {
             GatewayVerticle gateway = new GatewayVerticle(config, new InMemoryTenantDirectory(tenants),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of("workspace-service", URI.create("http://127.0.0.1:1")),
-                    new InternalIdentitySigner(InternalServiceKeys.generate(List.of("workspace-service")), Duration.ofSeconds(30), Clock.systemUTC()),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of("workspace-service", URI.create("http://127.0.0.1:1"), "audit", URI.create("http://127.0.0.1:1")),
+                    new InternalIdentitySigner(InternalServiceKeys.generate(List.of("workspace-service", "audit")), Duration.ofSeconds(30), Clock.systemUTC()),
                     FakeAuditOutbox.accepting(), new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore(),
                     TestBrowserLogins.withoutSignIn(state), io.lakeward.gateway.TestPolicyClients.embedded());
             vertx.deployVerticle(gateway).await(30, TimeUnit.SECONDS);

@@ -87,11 +87,12 @@ final class SignInGateway implements AutoCloseable {
         BrowserLogin login = new BrowserLogin(store,
                 TestBrowserLogins.cipher(Files.createDirectories(directory.resolve("keys")), directoryTenants.stream().map(Tenant::id).toList()),
                 tenant -> Optional.ofNullable(secrets.get(tenant)), sessions);
-        InternalServiceKeys keys = InternalServiceKeys.generate(List.of("workspace-service"));
+        InternalServiceKeys keys = InternalServiceKeys.generate(List.of("workspace-service", "audit"));
         vertx = Vertx.vertx();
         int upstream = startUpstream(new InternalIdentityVerifier("workspace-service", keys.keyOf("workspace-service"), Clock.systemUTC()));
         vertx.deployVerticle(new GatewayVerticle(config, new InMemoryTenantDirectory(directoryTenants),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of("workspace-service", URI.create("http://127.0.0.1:" + upstream)),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of("workspace-service", URI.create("http://127.0.0.1:" + upstream),
+                        "audit", URI.create("http://127.0.0.1:" + upstream)),
                 new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC()), FakeAuditOutbox.accepting(),
                 new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore(), login, io.lakeward.gateway.TestPolicyClients.embedded()))
                 .await(60, TimeUnit.SECONDS);
