@@ -52,9 +52,13 @@ public record StateDirectory(Path root) {
         return root.resolve("audit");
     }
 
-    /** The audit-signing key pair (owner-only; the public half is what auditors verify exports with). */
+    /**
+     * Where the audit-signing key pair lives: {@code audit-signing-key.pem} and
+     * {@code audit-signing-public.pem} among the other owner-only secrets (the public half is what
+     * auditors verify exports with).
+     */
     public Path auditSigningKey() {
-        return secrets().resolve("audit-signing");
+        return secrets();
     }
 
     /** The durable audit outbox of one service (one process per directory). */

@@ -60,10 +60,10 @@ class RequestAuditTest {
                 ca.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 new GatewayConfig.RateLimit(100, 100), new GatewayConfig.RateLimit(100, 100), ISSUERS);
         Tenant acme = new Tenant(TenantId.of("acme"), "acme", "acme." + BASE, URI.create(ISSUERS + "acme"), TenantStatus.ACTIVE);
-        InternalServiceKeys keys = InternalServiceKeys.generate(List.of("workspace-service"));
+        InternalServiceKeys keys = InternalServiceKeys.generate(List.of("workspace-service", "audit"));
         vertx = Vertx.vertx();
         GatewayVerticle gateway = new GatewayVerticle(config, new InMemoryTenantDirectory(List.of(acme)),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of("workspace-service", URI.create("http://127.0.0.1:1")),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map.of("workspace-service", URI.create("http://127.0.0.1:1"), "audit", URI.create("http://127.0.0.1:1")),
                 new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC()), outbox,
                 new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore(),
                 io.lakeward.gateway.session.TestBrowserLogins.withoutSignIn(state),

@@ -54,10 +54,10 @@ class GatewayEdgeTest {
                 ca.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 new GatewayConfig.RateLimit(1, 3), new GatewayConfig.RateLimit(1, 1), ISSUERS);
         InMemoryTenantDirectory tenants = new InMemoryTenantDirectory(List.of(tenant("acme"), tenant("globex")));
-        InternalServiceKeys keys = InternalServiceKeys.generate(List.of("workspace-service"));
+        InternalServiceKeys keys = InternalServiceKeys.generate(List.of("workspace-service", "audit"));
         vertx = Vertx.vertx();
         GatewayVerticle gateway = new GatewayVerticle(config, tenants, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                Map.of("workspace-service", URI.create("http://127.0.0.1:1")),
+                Map.of("workspace-service", URI.create("http://127.0.0.1:1"), "audit", URI.create("http://127.0.0.1:1")),
                 new InternalIdentitySigner(keys, Duration.ofSeconds(30), Clock.systemUTC()), FakeAuditOutbox.accepting(),
                 new io.lakeward.gateway.auth.InMemoryPersonalAccessTokenStore(),
                 io.lakeward.gateway.session.TestBrowserLogins.withoutSignIn(state),
