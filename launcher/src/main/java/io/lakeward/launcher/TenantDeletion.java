@@ -93,7 +93,8 @@ public final class TenantDeletion {
         Keyvault.ShredResult shred = keyvault.shred(tenant);
         AuditEvent event = AuditEvent.builder()
                 .tenant(tenant)
-                .service(PlatformService.LAUNCHER)
+                // key destruction is a keyvault action, and it ships through the keyvault's outbox, whose events name the keyvault
+                .service(PlatformService.KEYVAULT)
                 .action("tenant.delete")
                 .actor(Actor.system(operator))
                 .source(Source.none())

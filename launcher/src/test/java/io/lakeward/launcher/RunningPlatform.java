@@ -160,10 +160,33 @@ final class RunningPlatform {
         }
     }
 
+    /** The first event in the audit log that matches {@code wanted}, waiting (at most 20 s) until one arrives. */
+    io.lakeward.audit.client.event.AuditEvent awaitAuditEvent(java.util.function.Predicate<io.lakeward.audit.client.event.AuditEvent> wanted) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            java.util.Optional<io.lakeward.audit.client.event.AuditEvent> found = storedEventsContaining("").stream().filter(wanted).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no such audit event reached the audit log within 20 s");
+            }
+            try {
+                platform.auditStore().awaitAppend(Duration.ofMillis(200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     private List<io.lakeward.audit.client.event.AuditEvent> storedEvents(String requestId) {
+        return storedEventsContaining("\"request_id\":\"" + requestId + "\"");
+    }
+
+    private List<io.lakeward.audit.client.event.AuditEvent> storedEventsContaining(String needle) {
         com.fasterxml.jackson.databind.ObjectMapper mapper = io.lakeward.audit.client.event.AuditJson.newMapper();
         List<io.lakeward.audit.client.event.AuditEvent> events = new java.util.ArrayList<>();
-        String needle = "\"request_id\":\"" + requestId + "\"";
         for (io.lakeward.audit.store.AuditLogId log : platform.auditStore().logIds()) {
             platform.auditStore().read(log, 1, Long.MAX_VALUE, record -> {
                 if (record.eventJsonText().contains(needle)) {
