@@ -83,9 +83,9 @@ public final class BearerAuthentication {
         context.put(KEY, principal);
     }
 
-    /** Records that another authentication (a browser session) refused the request's credential. */
-    public static void refuse(RoutingContext context) {
-        context.put(REFUSED_KEY, true);
+    /** Records that another authentication (a browser session) refused the request's credential, and why. */
+    public static void refuse(RoutingContext context, RefusalReason reason) {
+        context.put(REFUSED_KEY, java.util.Objects.requireNonNull(reason, "reason"));
     }
 
     /** The verified principal of this request, or {@code null} when it did not authenticate. */

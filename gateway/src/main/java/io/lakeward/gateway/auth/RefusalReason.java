@@ -24,7 +24,13 @@ public enum RefusalReason {
     NOT_YET_VALID("not_yet_valid"),
     ISSUED_IN_FUTURE("issued_in_future"),
     UNKNOWN_TOKEN("unknown_token"),
-    OTHER_TENANT("other_tenant");
+    OTHER_TENANT("other_tenant"),
+    /** A browser session cookie that names no live session (unknown, ended, timed out or malformed). */
+    NO_SESSION("no_session"),
+    /** A state-changing request with a session cookie but without a valid CSRF token or from another site. */
+    CROSS_SITE_REQUEST("cross_site_request"),
+    /** A back-channel logout whose logout token failed validation. */
+    INVALID_LOGOUT_TOKEN("invalid_logout_token");
 
     private final String auditValue;
 

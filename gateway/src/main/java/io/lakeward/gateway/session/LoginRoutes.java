@@ -189,7 +189,7 @@ public final class LoginRoutes {
                 .onFailure(failure -> {
                     // OIDC Back-Channel Logout 2.8: an invalid logout token is a 400
                     boolean refused = failure instanceof LakewardException known && known.code() == ErrorCode.UNAUTHENTICATED;
-                    BearerAuthentication.refuse(context);
+                    BearerAuthentication.refuse(context, io.lakeward.gateway.auth.RefusalReason.INVALID_LOGOUT_TOKEN);
                     context.fail(refused ? LakewardException.invalidParameter("the logout token is invalid") : failure);
                 });
     }

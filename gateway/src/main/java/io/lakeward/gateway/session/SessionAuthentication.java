@@ -4,6 +4,7 @@ import io.lakeward.common.error.ErrorCode;
 import io.lakeward.common.error.LakewardException;
 import io.lakeward.common.tenant.Tenant;
 import io.lakeward.gateway.auth.BearerAuthentication;
+import io.lakeward.gateway.auth.RefusalReason;
 import io.lakeward.gateway.session.SessionCookies.SessionCookie;
 import io.lakeward.gateway.session.SessionService.ActiveSession;
 import io.lakeward.gateway.session.SessionService.Resolution;
@@ -50,12 +51,12 @@ public final class SessionAuthentication {
     public void handle(RoutingContext context) {
         resolve(context).onSuccess(resolution -> {
             if (resolution.otherTenant()) {
-                BearerAuthentication.refuse(context);
+                BearerAuthentication.refuse(context, RefusalReason.OTHER_TENANT);
                 context.fail(LakewardException.notFound("no workspace at this address"));
                 return;
             }
             if (resolution.session().isEmpty()) {
-                BearerAuthentication.refuse(context);
+                BearerAuthentication.refuse(context, RefusalReason.NO_SESSION);
                 context.fail(new LakewardException(ErrorCode.UNAUTHENTICATED, "not signed in, or the session has ended; sign in again"));
                 return;
             }
@@ -64,7 +65,7 @@ public final class SessionAuthentication {
                 Optional<String> problem = forgeryProblem(context, session, context.request().getHeader(CSRF_HEADER));
                 if (problem.isPresent()) {
                     LOG.info("request {} refused: {}", io.lakeward.service.RequestIds.of(context).value(), problem.get());
-                    BearerAuthentication.refuse(context);
+                    BearerAuthentication.refuse(context, RefusalReason.CROSS_SITE_REQUEST);
                     context.fail(LakewardException.permissionDenied("cross-site request refused: a valid CSRF token is required"));
                     return;
                 }
