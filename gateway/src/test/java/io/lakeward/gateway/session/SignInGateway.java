@@ -80,7 +80,9 @@ final class SignInGateway implements AutoCloseable {
         ServerCertificate certificate = keycloak.certificateAuthority().issueServerCertificate("gateway-" + port, List.of(BASE, "*." + BASE));
         GatewayConfig config = new GatewayConfig("127.0.0.1", port, 0, BASE, certificate.certificatePem(), certificate.privateKeyPem(),
                 keycloak.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(3), Duration.ofSeconds(5),
-                new GatewayConfig.RateLimit(1000, 1000), new GatewayConfig.RateLimit(1000, 1000), keycloak.serverUrl() + "/realms/");
+                new GatewayConfig.RateLimit(1000, 1000), new GatewayConfig.RateLimit(1000, 1000), keycloak.serverUrl() + "/realms/")
+                // key sets are fetched at most once per interval: short here, so tests see a rotated key within seconds
+                .withTokens(withKeysRefetchInterval(GatewayConfig.TokenSettings.defaults(), Duration.ofSeconds(2)));
         SessionConfig sessions = new SessionConfig("lakeward-gateway", Duration.ofMinutes(30), Duration.ofHours(10), Duration.ofMinutes(10),
                 refreshAhead, Duration.ofSeconds(1));
         store = new JdbcBrowserSessionStore(metadata.transactions());
@@ -142,5 +144,11 @@ final class SignInGateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static GatewayConfig.TokenSettings withKeysRefetchInterval(GatewayConfig.TokenSettings settings, Duration interval) {
+        return new GatewayConfig.TokenSettings(settings.cacheTtl(), settings.cacheSize(), settings.keysCacheTtl(), interval,
+                settings.keysOutageTolerance(), settings.personalTokenMaxLifetime(), settings.personalTokenMaxPerPrincipal(),
+                settings.personalTokenCacheTtl(), settings.personalTokenLastUseFlush());
     }
 }
