@@ -113,6 +113,11 @@ public record Decision(
         return new Decision(outcome, allow, reason, decisionId, revision, failure, visible, tenantRevision);
     }
 
+    /** This decision under another decision id: the same answer given again, audited as its own decision. */
+    public Decision withDecisionId(String newDecisionId) {
+        return new Decision(outcome, allow, reason, newDecisionId, revision, failure, visible, tenantRevision);
+    }
+
     /** The policy denied and the caller may not even know the resource exists. */
     public boolean hidden() {
         return outcome == Outcome.DENIED && Boolean.FALSE.equals(visible);

@@ -39,6 +39,12 @@ final class DecisionResults {
 
         /** The answer of this type for a decision that got no answer. */
         T unavailable(Decision decision);
+
+        /** The decision inside an answer of this type. */
+        Decision decisionOf(T answer);
+
+        /** The same answer under another decision id (a cached answer given again). */
+        T withDecisionId(T answer, String decisionId);
     }
 
     static final Reader<Decision> AUTHORIZATION = new Reader<>() {
@@ -51,6 +57,16 @@ final class DecisionResults {
         public Decision unavailable(Decision decision) {
             return decision;
         }
+
+        @Override
+        public Decision decisionOf(Decision answer) {
+            return answer;
+        }
+
+        @Override
+        public Decision withDecisionId(Decision answer, String decisionId) {
+            return answer.withDecisionId(decisionId);
+        }
     };
 
     static final Reader<DataAccessDecision> DATA_ACCESS = new Reader<>() {
@@ -62,6 +78,16 @@ final class DecisionResults {
         @Override
         public DataAccessDecision unavailable(Decision decision) {
             return DataAccessDecision.of(decision);
+        }
+
+        @Override
+        public Decision decisionOf(DataAccessDecision answer) {
+            return answer.decision();
+        }
+
+        @Override
+        public DataAccessDecision withDecisionId(DataAccessDecision answer, String decisionId) {
+            return new DataAccessDecision(answer.decision().withDecisionId(decisionId), answer.rowFilter(), answer.masks());
         }
     };
 

@@ -76,29 +76,36 @@ public final class EmbeddedPolicyClient implements PolicyClient {
     @Override
     public CompletableFuture<Decision> decide(AuthorizationInput input) {
         Objects.requireNonNull(input, "input");
-        String requestId = input.context() == null ? null : input.context().requestId();
-        String json;
-        try {
-            json = DecisionResults.toJson(input);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
-                    "the policy input cannot be written as JSON", Decision.newDecisionId(), null));
-        }
-        return submit(AUTHORIZATION_ENTRYPOINT, DecisionResults.AUTHORIZATION, json, requestId);
+        return decide(AUTHORIZATION_ENTRYPOINT, DecisionResults.AUTHORIZATION, input, DecisionCache.key(input), input.context());
     }
 
     @Override
     public CompletableFuture<DataAccessDecision> decideDataAccess(DataAccessInput input) {
         Objects.requireNonNull(input, "input");
-        String requestId = input.context() == null ? null : input.context().requestId();
+        return decide(DATA_ACCESS_ENTRYPOINT, DecisionResults.DATA_ACCESS, input, DecisionCache.key(input), input.context());
+    }
+
+    /**
+     * The answer kept for the same question in the current revision, under a fresh decision id and
+     * without leaving the caller's thread; otherwise an evaluation on the evaluation executor.
+     */
+    private <T> CompletableFuture<T> decide(String entrypoint, DecisionResults.Reader<T> reader, Object input, Object cacheKey,
+                                            AuthorizationInput.Context context) {
+        String requestId = context == null ? null : context.requestId();
+        Generation generation = current.get();
+        @SuppressWarnings("unchecked")
+        T cached = closed ? null : (T) generation.answers.get(cacheKey);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(reader.withDecisionId(cached, Decision.newDecisionId()));
+        }
         String json;
         try {
             json = DecisionResults.toJson(input);
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(DataAccessDecision.of(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
+            return CompletableFuture.completedFuture(reader.unavailable(Decision.unavailable(Decision.Failure.ENGINE_ERROR,
                     "the policy input cannot be written as JSON", Decision.newDecisionId(), null)));
         }
-        return submit(DATA_ACCESS_ENTRYPOINT, DecisionResults.DATA_ACCESS, json, requestId);
+        return submit(entrypoint, reader, json, requestId, cacheKey);
     }
 
     @Override
@@ -142,7 +149,7 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         LOG.info("embedded policy engine stopped");
     }
 
-    private <T> CompletableFuture<T> submit(String entrypoint, DecisionResults.Reader<T> reader, String input, String requestId) {
+    private <T> CompletableFuture<T> submit(String entrypoint, DecisionResults.Reader<T> reader, String input, String requestId, Object cacheKey) {
         String decisionId = Decision.newDecisionId();
         CompletableFuture<T> result = new CompletableFuture<>();
         if (closed) {
@@ -150,7 +157,7 @@ public final class EmbeddedPolicyClient implements PolicyClient {
             return result;
         }
         long deadline = System.nanoTime() + config.timeout().toNanos();
-        Evaluation<T> evaluation = new Evaluation<>(entrypoint, reader, input, decisionId, deadline, result);
+        Evaluation<T> evaluation = new Evaluation<>(entrypoint, reader, input, cacheKey, decisionId, deadline, result);
         try {
             evaluations.execute(evaluation);
         } catch (RejectedExecutionException e) {
@@ -159,7 +166,7 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         }
         result.completeOnTimeout(reader.unavailable(Decision.unavailable(Decision.Failure.TIMEOUT,
                 "no policy decision within " + config.timeout().toMillis() + " ms", decisionId, null)), config.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        result.thenAccept(answer -> logUnavailable(evaluation.decisionOf(answer), requestId));
+        result.thenAccept(answer -> logUnavailable(reader.decisionOf(answer), requestId));
         return result;
     }
 
@@ -293,10 +300,12 @@ public final class EmbeddedPolicyClient implements PolicyClient {
     }
 
     /** The instances of one data revision. */
-    private static final class Generation {
+    private final class Generation {
         final PolicyData data;
         final BlockingQueue<PolicyEngine.Evaluator> idle;
         final AtomicInteger live = new AtomicInteger();
+        /** The policy's answers under this revision only: dropped with it, so a swap never serves a stale one. */
+        final DecisionCache answers = new DecisionCache(config.decisionCacheSize());
 
         Generation(PolicyData data, int capacity) {
             this.data = data;
@@ -325,14 +334,17 @@ public final class EmbeddedPolicyClient implements PolicyClient {
         private final String entrypoint;
         private final DecisionResults.Reader<T> reader;
         private final String input;
+        private final Object cacheKey;
         private final String decisionId;
         private final long deadline;
         private final CompletableFuture<T> result;
 
-        Evaluation(String entrypoint, DecisionResults.Reader<T> reader, String input, String decisionId, long deadline, CompletableFuture<T> result) {
+        Evaluation(String entrypoint, DecisionResults.Reader<T> reader, String input, Object cacheKey, String decisionId, long deadline,
+                   CompletableFuture<T> result) {
             this.entrypoint = entrypoint;
             this.reader = reader;
             this.input = input;
+            this.cacheKey = cacheKey;
             this.decisionId = decisionId;
             this.deadline = deadline;
             this.result = result;
@@ -369,7 +381,11 @@ public final class EmbeddedPolicyClient implements PolicyClient {
             try {
                 String output = evaluator.evaluate(entrypoint, input);
                 healthy = true;
-                result.complete(DecisionResults.fromWasm(reader, output, decisionId, revision));
+                T answer = DecisionResults.fromWasm(reader, output, decisionId, revision);
+                if (reader.decisionOf(answer).outcome() != Decision.Outcome.UNAVAILABLE) {
+                    generation.answers.put(cacheKey, answer);
+                }
+                result.complete(answer);
             } catch (WasmEngine.MissingEntrypointException e) {
                 healthy = true;
                 result.complete(reader.unavailable(Decision.unavailable(Decision.Failure.ENGINE_ERROR, e.getMessage(), decisionId, revision)));
@@ -388,10 +404,6 @@ public final class EmbeddedPolicyClient implements PolicyClient {
 
         void abandon() {
             result.complete(reader.unavailable(closedDecision(decisionId)));
-        }
-
-        Decision decisionOf(T answer) {
-            return answer instanceof DataAccessDecision data ? data.decision() : (Decision) answer;
         }
     }
 }

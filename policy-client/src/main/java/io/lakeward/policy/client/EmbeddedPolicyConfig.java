@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param borrowTimeout     how long a decision waits for a free instance before it is
  *                          {@link Decision.Failure#POOL_EXHAUSTED}; at most {@code timeout}
  * @param maxMemoryPages    Wasm memory limit of each instance, in 64 KiB pages (input plus data must fit)
+ * @param decisionCacheSize answers kept per data revision, by input ({@link DecisionCache}); 0 evaluates every decision
  */
 public record EmbeddedPolicyConfig(
-        int poolSize, int evaluationThreads, int queueCapacity, Duration timeout, Duration borrowTimeout, int maxMemoryPages) {
+        int poolSize, int evaluationThreads, int queueCapacity, Duration timeout, Duration borrowTimeout, int maxMemoryPages,
+        int decisionCacheSize) {
 
     public EmbeddedPolicyConfig {
         Objects.requireNonNull(timeout, "timeout");
@@ -42,6 +44,9 @@ public record EmbeddedPolicyConfig(
         if (maxMemoryPages < 2 || maxMemoryPages > 65_536) {
             problems.add("maxMemoryPages must be between 2 and 65536");
         }
+        if (decisionCacheSize < 0) {
+            problems.add("decisionCacheSize must not be negative");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid embedded policy settings: " + String.join("; ", problems));
         }
@@ -49,36 +54,41 @@ public record EmbeddedPolicyConfig(
 
     /**
      * One instance and one thread per processor, 1024 queued evaluations, 500 ms per decision of
-     * which at most 250 ms waiting for an instance, 64 MiB of Wasm memory per instance.
+     * which at most 250 ms waiting for an instance, 64 MiB of Wasm memory per instance, 65,536
+     * cached answers per data revision.
      */
     public static EmbeddedPolicyConfig defaults() {
         int processors = Runtime.getRuntime().availableProcessors();
-        return new EmbeddedPolicyConfig(processors, processors, 1024, Duration.ofMillis(500), Duration.ofMillis(250), 1024);
+        return new EmbeddedPolicyConfig(processors, processors, 1024, Duration.ofMillis(500), Duration.ofMillis(250), 1024, 65_536);
     }
 
     public EmbeddedPolicyConfig withPoolSize(int poolSize) {
-        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages);
+        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages, decisionCacheSize);
     }
 
     public EmbeddedPolicyConfig withEvaluationThreads(int evaluationThreads) {
-        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages);
+        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages, decisionCacheSize);
     }
 
     public EmbeddedPolicyConfig withQueueCapacity(int queueCapacity) {
-        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages);
+        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages, decisionCacheSize);
     }
 
     /** Sets the decision timeout; the borrow timeout is shortened to it if longer. */
     public EmbeddedPolicyConfig withTimeout(Duration timeout) {
         Duration borrow = borrowTimeout.compareTo(timeout) > 0 ? timeout : borrowTimeout;
-        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrow, maxMemoryPages);
+        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrow, maxMemoryPages, decisionCacheSize);
     }
 
     public EmbeddedPolicyConfig withBorrowTimeout(Duration borrowTimeout) {
-        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages);
+        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages, decisionCacheSize);
     }
 
     public EmbeddedPolicyConfig withMaxMemoryPages(int maxMemoryPages) {
-        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages);
+        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages, decisionCacheSize);
+    }
+
+    public EmbeddedPolicyConfig withDecisionCacheSize(int decisionCacheSize) {
+        return new EmbeddedPolicyConfig(poolSize, evaluationThreads, queueCapacity, timeout, borrowTimeout, maxMemoryPages, decisionCacheSize);
     }
 }

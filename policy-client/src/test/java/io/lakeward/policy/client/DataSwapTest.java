@@ -34,7 +34,16 @@ class DataSwapTest {
 
     @Test
     void embeddedDecisionsNeverMixRevisions() throws Exception {
-        EmbeddedPolicyConfig config = new EmbeddedPolicyConfig(2, 2, 256, Duration.ofSeconds(20), Duration.ofSeconds(20), 1024);
+        EmbeddedPolicyConfig config = new EmbeddedPolicyConfig(2, 2, 256, Duration.ofSeconds(20), Duration.ofSeconds(20), 1024, 0);
+        try (EmbeddedPolicyClient client = EmbeddedPolicyClient.start(TestPolicies.wasm("echo-data"), data("r0"), config)) {
+            decisionsNeverMixRevisions(client);
+        }
+    }
+
+    /** The same with the decision cache on: a kept answer is never served under another revision. */
+    @Test
+    void embeddedDecisionsNeverMixRevisionsWithTheDecisionCache() throws Exception {
+        EmbeddedPolicyConfig config = new EmbeddedPolicyConfig(2, 2, 256, Duration.ofSeconds(20), Duration.ofSeconds(20), 1024, 1024);
         try (EmbeddedPolicyClient client = EmbeddedPolicyClient.start(TestPolicies.wasm("echo-data"), data("r0"), config)) {
             decisionsNeverMixRevisions(client);
         }

@@ -78,7 +78,7 @@ class EmbeddedPolicyClientTest {
     @Test
     void aFullQueueIsOverloadedAtOnce() throws Exception {
         HoldingEngine engine = new HoldingEngine(wasmEngine(WasmPolicy.fromClasspath()));
-        EmbeddedPolicyConfig config = new EmbeddedPolicyConfig(1, 1, 1, GENEROUS, GENEROUS, 1024);
+        EmbeddedPolicyConfig config = new EmbeddedPolicyConfig(1, 1, 1, GENEROUS, GENEROUS, 1024, 0);
         try (EmbeddedPolicyClient client = new EmbeddedPolicyClient(engine, PolicyData.empty("1"), config)) {
             CompletableFuture<Decision> running = client.decide(Inputs.withAction(HoldingEngine.HOLD));
             assertTrue(engine.awaitHeld());
@@ -190,7 +190,7 @@ class EmbeddedPolicyClientTest {
     @Test
     void dataThatCannotBeLoadedLeavesThePreviousRevision() throws Exception {
         // Twelve pages (768 KiB) of Wasm memory cannot hold a megabyte of data.
-        EmbeddedPolicyConfig small = new EmbeddedPolicyConfig(1, 1, 8, GENEROUS, GENEROUS, 12);
+        EmbeddedPolicyConfig small = new EmbeddedPolicyConfig(1, 1, 8, GENEROUS, GENEROUS, 12, 0);
         try (EmbeddedPolicyClient client = EmbeddedPolicyClient.start(WasmPolicy.fromClasspath(), PolicyData.empty("1"), small)) {
             StringBuilder big = new StringBuilder("{\"revision\":\"2\",\"blob\":\"");
             big.append("x".repeat(1 << 20)).append("\"}");
@@ -224,7 +224,7 @@ class EmbeddedPolicyClientTest {
     }
 
     static EmbeddedPolicyConfig config(int poolSize, int threads, Duration timeout, Duration borrowTimeout) {
-        return new EmbeddedPolicyConfig(poolSize, threads, 64, timeout, borrowTimeout, 1024);
+        return new EmbeddedPolicyConfig(poolSize, threads, 64, timeout, borrowTimeout, 1024, 0);
     }
 
     static PolicyEngine wasmEngine(WasmPolicy policy) {
