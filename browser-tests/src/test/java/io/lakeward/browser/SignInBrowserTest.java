@@ -13,8 +13,6 @@ import io.lakeward.launcher.PlatformConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,11 +143,8 @@ class SignInBrowserTest {
         return settings;
     }
 
+    /** Named before it is bound (the realm's redirect URIs need it): outside the ephemeral range, see FreePorts. */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.lakeward.testing.FreePorts.reserve();
     }
 }

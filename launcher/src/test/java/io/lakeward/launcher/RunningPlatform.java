@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -90,12 +89,9 @@ final class RunningPlatform {
         return settings;
     }
 
+    /** A port to name in the settings before the platform binds it: outside the ephemeral range, so no connection takes it meanwhile. */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.lakeward.testing.FreePorts.reserve();
     }
 
     URI tenantUrl(String tenant, String path) {

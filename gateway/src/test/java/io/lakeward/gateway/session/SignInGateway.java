@@ -27,8 +27,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,12 +136,9 @@ final class SignInGateway implements AutoCloseable {
         database.close();
     }
 
+    /** Named before it is bound (the realm's redirect URIs need it): outside the ephemeral range, see FreePorts. */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.lakeward.testing.FreePorts.reserve();
     }
 
     private static GatewayConfig.TokenSettings withKeysRefetchInterval(GatewayConfig.TokenSettings settings, Duration interval) {
