@@ -2,6 +2,7 @@ package io.lakeward.gateway;
 
 import io.lakeward.common.config.ConfigProblems;
 import io.lakeward.common.config.ConfigSource;
+import io.lakeward.gateway.auth.IssuerAlgorithms;
 import io.lakeward.gateway.edge.IpAccessRules;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param audience the audience every access token must name
  * @param managedIssuerPrefix issuers starting with this belong to the identity provider the platform
  *        runs, and are part of the gateway's readiness
+ * @param instances how many instances serve the public listener, each on its own event loop, sharing
+ *        the port, the caches, the rate limits and the audit outbox (default: one per processor)
  */
 public record GatewayConfig(
         String bindHost,
@@ -34,7 +37,8 @@ public record GatewayConfig(
         RateLimit principalRateLimit,
         String managedIssuerPrefix,
         TokenSettings tokens,
-        IpAccessRules ipAccess) {
+        IpAccessRules ipAccess,
+        int instances) {
 
     /**
      * Bearer-token settings: the verified-token cache, the issuers' key sets, personal access tokens.
@@ -50,13 +54,32 @@ public record GatewayConfig(
      * @param personalTokenCacheTtl how long a verified personal access token is remembered: the bound
      *        on how late another gateway instance sees a revocation
      * @param personalTokenLastUseFlush how often last-use times are written, coalesced
+     * @param algorithms the signature algorithm each issuer's access tokens must carry (RS256 unless configured)
      */
     public record TokenSettings(Duration cacheTtl, int cacheSize, Duration keysCacheTtl, Duration keysRefetchInterval,
                                 Duration keysOutageTolerance, Duration personalTokenMaxLifetime, int personalTokenMaxPerPrincipal,
-                                Duration personalTokenCacheTtl, Duration personalTokenLastUseFlush) {
+                                Duration personalTokenCacheTtl, Duration personalTokenLastUseFlush, IssuerAlgorithms algorithms) {
+        public TokenSettings {
+            Objects.requireNonNull(algorithms, "algorithms");
+        }
+
+        /** As the canonical constructor, with every issuer pinned to RS256. */
+        public TokenSettings(Duration cacheTtl, int cacheSize, Duration keysCacheTtl, Duration keysRefetchInterval,
+                             Duration keysOutageTolerance, Duration personalTokenMaxLifetime, int personalTokenMaxPerPrincipal,
+                             Duration personalTokenCacheTtl, Duration personalTokenLastUseFlush) {
+            this(cacheTtl, cacheSize, keysCacheTtl, keysRefetchInterval, keysOutageTolerance, personalTokenMaxLifetime,
+                    personalTokenMaxPerPrincipal, personalTokenCacheTtl, personalTokenLastUseFlush, IssuerAlgorithms.rs256());
+        }
+
         public static TokenSettings defaults() {
             return new TokenSettings(Duration.ofMinutes(5), 10_000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(12),
                     Duration.ofDays(90), 50, Duration.ofSeconds(5), Duration.ofSeconds(30));
+        }
+
+        /** These settings with other pinned algorithms. */
+        public TokenSettings withAlgorithms(IssuerAlgorithms pinned) {
+            return new TokenSettings(cacheTtl, cacheSize, keysCacheTtl, keysRefetchInterval, keysOutageTolerance, personalTokenMaxLifetime,
+                    personalTokenMaxPerPrincipal, personalTokenCacheTtl, personalTokenLastUseFlush, pinned);
         }
 
         static TokenSettings from(ConfigSource source, ConfigProblems problems) {
@@ -70,7 +93,8 @@ public record GatewayConfig(
                     source.duration("gateway.personal-access-token.max-lifetime", defaults.personalTokenMaxLifetime(), problems),
                     source.integer("gateway.personal-access-token.max-per-principal", defaults.personalTokenMaxPerPrincipal(), 1, 10_000, problems),
                     source.duration("gateway.personal-access-token.cache-ttl", defaults.personalTokenCacheTtl(), problems),
-                    source.duration("gateway.personal-access-token.last-use-flush-interval", defaults.personalTokenLastUseFlush(), problems));
+                    source.duration("gateway.personal-access-token.last-use-flush-interval", defaults.personalTokenLastUseFlush(), problems),
+                    IssuerAlgorithms.parse(source.string("gateway.token.algorithms", ""), "gateway.token.algorithms", problems));
             if (settings.keysCacheTtl().compareTo(Duration.ofSeconds(10)) < 0) {
                 problems.add("gateway.token.jwks.cache-ttl", "must be at least 10s");
             }
@@ -94,21 +118,33 @@ public record GatewayConfig(
                          Duration upstreamTimeout, RateLimit tenantRateLimit, RateLimit principalRateLimit, String managedIssuerPrefix) {
         this(bindHost, port, managementPort, baseDomain, certificatePem, privateKeyPem, identityProviderTrustPem, audience, clockSkew,
                 identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, TokenSettings.defaults(),
-                IpAccessRules.none());
+                IpAccessRules.none(), defaultInstances());
     }
 
     /** This configuration with other token settings. */
     public GatewayConfig withTokens(TokenSettings settings) {
         return new GatewayConfig(bindHost, port, managementPort, baseDomain, certificatePem, privateKeyPem, identityProviderTrustPem,
                 audience, clockSkew, identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, settings,
-                ipAccess);
+                ipAccess, instances);
     }
 
     /** This configuration with other IP access lists. */
     public GatewayConfig withIpAccess(IpAccessRules rules) {
         return new GatewayConfig(bindHost, port, managementPort, baseDomain, certificatePem, privateKeyPem, identityProviderTrustPem,
                 audience, clockSkew, identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, tokens,
-                rules);
+                rules, instances);
+    }
+
+    /** This configuration with another number of public listener instances. */
+    public GatewayConfig withInstances(int count) {
+        return new GatewayConfig(bindHost, port, managementPort, baseDomain, certificatePem, privateKeyPem, identityProviderTrustPem,
+                audience, clockSkew, identityProviderTimeout, upstreamTimeout, tenantRateLimit, principalRateLimit, managedIssuerPrefix, tokens,
+                ipAccess, count);
+    }
+
+    /** One public listener instance per processor. */
+    public static int defaultInstances() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** A token-bucket limit: requests per second, and how many may come at once. */
@@ -129,6 +165,9 @@ public record GatewayConfig(
         Objects.requireNonNull(managedIssuerPrefix, "managedIssuerPrefix");
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(ipAccess, "ipAccess");
+        if (instances < 1) {
+            throw new IllegalArgumentException("the gateway needs at least one instance");
+        }
     }
 
     /** Reads {@code gateway.*} keys; the TLS files come from the composition root, which owns the certificates. */
@@ -154,6 +193,7 @@ public record GatewayConfig(
                 RateLimit.from(source, problems, "gateway.rate-limit.principal", 100, 200),
                 managedIssuerPrefix,
                 TokenSettings.from(source, problems),
-                IpAccessRules.parse(source.string("gateway.ip-access.allow", ""), source.string("gateway.ip-access.block", ""), problems));
+                IpAccessRules.parse(source.string("gateway.ip-access.allow", ""), source.string("gateway.ip-access.block", ""), problems),
+                source.integer("gateway.instances", defaultInstances(), 1, 256, problems));
     }
 }

@@ -23,7 +23,9 @@ import io.lakeward.policy.client.PolicyClient;
 import io.lakeward.service.OperationalRoutes;
 import io.lakeward.service.ServiceRouters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClientOptions;
@@ -63,9 +65,9 @@ public final class GatewayVerticle extends VerticleBase {
     private final PersonalAccessTokenStore personalTokenStore;
     private final BrowserLogin browserLogin;
     private final PolicyClient policy;
-    private WorkerExecutor tokenWorkers;
-    private WorkerExecutor databaseWorkers;
-    private PersonalAccessTokenVerifier personalTokens;
+    private final SharedParts parts;
+    /** Whether this is the instance the caller made (not a further one): it owns the management listener and closes the parts. */
+    private boolean managesParts;
     private HttpServer publicServer;
     private HttpServer managementServer;
     private volatile List<GatewayRoute> routeTable = List.of();
@@ -81,6 +83,19 @@ public final class GatewayVerticle extends VerticleBase {
     public GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics, Map<String, URI> upstreams,
                            InternalIdentitySigner signer, AuditOutbox auditOutbox, PersonalAccessTokenStore personalTokenStore,
                            BrowserLogin browserLogin, PolicyClient policy) {
+        this(config, tenants, metrics, upstreams, signer, auditOutbox, personalTokenStore, browserLogin, policy, new SharedParts());
+        this.managesParts = true;
+    }
+
+    /** A further instance of {@code first}: the same listener, sharing the components it builds. */
+    private GatewayVerticle(GatewayVerticle first) {
+        this(first.config, first.tenants, first.metrics, first.upstreams, first.signer, first.auditOutbox, first.personalTokenStore,
+                first.browserLogin, first.policy, first.parts);
+    }
+
+    private GatewayVerticle(GatewayConfig config, TenantDirectory tenants, PrometheusMeterRegistry metrics, Map<String, URI> upstreams,
+                            InternalIdentitySigner signer, AuditOutbox auditOutbox, PersonalAccessTokenStore personalTokenStore,
+                            BrowserLogin browserLogin, PolicyClient policy, SharedParts parts) {
         this.config = config;
         this.tenants = tenants;
         this.metrics = metrics;
@@ -90,73 +105,60 @@ public final class GatewayVerticle extends VerticleBase {
         this.personalTokenStore = personalTokenStore;
         this.browserLogin = browserLogin;
         this.policy = policy;
+        this.parts = parts;
+    }
+
+    /**
+     * Deploys this gateway as {@link GatewayConfig#instances()} instances in one deployment, each on
+     * an event loop of its own: this one (which owns the management listener and reports the port)
+     * and further ones sharing its components. They listen on the same address; Vert.x binds it once
+     * (a configured port 0 becomes one port for the whole deployment) and spreads the accepted
+     * connections over them. Deploying this verticle directly runs one instance.
+     */
+    public Future<GatewayVerticle> deploy(Vertx vertx) {
+        java.util.concurrent.atomic.AtomicBoolean firstTaken = new java.util.concurrent.atomic.AtomicBoolean();
+        return vertx.deployVerticle(() -> firstTaken.compareAndSet(false, true) ? this : new GatewayVerticle(this),
+                new DeploymentOptions().setInstances(config.instances())).map(this);
     }
 
     @Override
     public Future<?> start() {
-        tokenWorkers = vertx.createSharedWorkerExecutor("lakeward-gateway-token-verification", 4);
-        WebClient identityProvider = WebClient.create(vertx, new WebClientOptions()
-                .setSsl(true)
-                .setTrustOptions(new PemTrustOptions().addCertPath(config.identityProviderTrustPem().toString()))
-                .setConnectTimeout((int) config.identityProviderTimeout().toMillis()));
-        // bearer tokens: access tokens verified with the issuers' keys, personal access tokens by hash
-        databaseWorkers = vertx.createSharedWorkerExecutor("lakeward-gateway-metastore", 4);
-        GatewayConfig.TokenSettings tokens = config.tokens();
-        AccessTokenVerifier verifier = new AccessTokenVerifier(tenants, new AccessTokenVerifier.Settings(config.audience(), config.clockSkew(),
-                tokens.cacheTtl(), tokens.cacheSize(), tokens.keysCacheTtl(), tokens.keysRefetchInterval(), tokens.keysOutageTolerance()),
-                config.identityProviderTimeout(), sslSocketFactory(), metrics, Clock.systemUTC());
-        personalTokens = new PersonalAccessTokenVerifier(personalTokenStore, tokens.personalTokenCacheTtl(), tokens.cacheSize(),
-                Clock.systemUTC());
-        vertx.setPeriodic(tokens.personalTokenLastUseFlush().toMillis(), timer -> flushLastUse());
-        OperationalRoutes operational = new OperationalRoutes(vertx, "gateway",
-                List.of(new IssuerReadinessCheck(tenants, identityProvider, config.identityProviderTimeout(), config.managedIssuerPrefix())));
-
+        Shared parts = this.parts.get(this::buildShared);
+        if (managesParts) {
+            vertx.setPeriodic(config.tokens().personalTokenLastUseFlush().toMillis(), timer -> flushLastUse());
+        }
         Router publicRouter = ServiceRouters.base(vertx);
-        operational.mountHealth(publicRouter);
-        RequestAudit audit = new RequestAudit(auditOutbox);
-        audit.install(publicRouter);
+        parts.operational().mountHealth(publicRouter);
+        parts.audit().install(publicRouter);
         TenantResolver tenantResolver = new TenantResolver(tenants);
-        BearerAuthentication authentication = new BearerAuthentication(verifier, personalTokens, tokenWorkers, databaseWorkers);
-        TokenApi tokenApi = new TokenApi(personalTokenStore, personalTokens, new SecureRandom(), databaseWorkers, audit, tokens,
-                Clock.systemUTC());
-        BrowserLogin.Mounted signIn = browserLogin.mount(tenants, verifier, tokenWorkers, audit, sslContext(),
-                config.identityProviderTimeout(), config.clockSkew());
         // loopback connections to the services: Vert.x's default of 5 per service made every proxied
         // request queue for a connection under concurrency (measured: about 390 req/s at 32 clients)
         UpstreamProxy proxy = new UpstreamProxy(vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.upstreamTimeout().toMillis()), new PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS)),
-                upstreams, signer, config.upstreamTimeout(), audit);
-        RateLimits limits = new RateLimits(
-                new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
-                new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));
-        PolicyEnforcement enforcement = new PolicyEnforcement(policy, Clock.systemUTC());
-        routeTable = routes(proxy, audit, tokenApi, signIn);
+                upstreams, signer, config.upstreamTimeout(), parts.audit());
+        routeTable = routes(proxy, parts.audit(), parts.tokenApi(), parts.signIn());
         for (GatewayRoute route : routeTable) {
             var entry = publicRouter.route(route.method(), route.path())
                     .handler(context -> RequestAudit.declare(context, route.action()))
-                    .handler(tenantResolver::handle).handler(config.ipAccess()::check).handler(limits::tenant);
+                    .handler(tenantResolver::handle).handler(config.ipAccess()::check).handler(parts.limits()::tenant);
             if (route.authenticated()) {
                 // a session cookie without an Authorization header authenticates by the browser session
                 entry.handler(context -> {
                     if (SessionAuthentication.appliesTo(context)) {
-                        signIn.authentication().handle(context);
+                        parts.signIn().authentication().handle(context);
                     } else {
-                        authentication.handle(context);
+                        parts.authentication().handle(context);
                     }
-                }).handler(limits::principal);
+                }).handler(parts.limits()::principal);
                 // --- policy decision (coarse: the declared action and the principal's roles) ---
-                entry.handler(enforcement::handle);
+                entry.handler(parts.enforcement()::handle);
             }
             entry.handler(route.handler());
         }
 
-        Router managementRouter = ServiceRouters.base(vertx);
-        operational.mountHealth(managementRouter);
-        operational.mountMetrics(managementRouter, metrics);
-
         HttpServerOptions tls = new HttpServerOptions()
                 .setHost(config.bindHost())
-                .setPort(config.port())
+                .setPort(config.port() == 0 ? this.parts.randomPortKey : config.port())
                 .setSsl(true)
                 .setKeyCertOptions(new PemKeyCertOptions()
                         .setCertPath(config.certificatePem().toString())
@@ -164,30 +166,101 @@ public final class GatewayVerticle extends VerticleBase {
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"))
                 .setMaxHeaderSize(16 * 1024)
                 .setMaxInitialLineLength(8 * 1024);
-        return vertx.createHttpServer(tls).requestHandler(publicRouter).listen()
-                .compose(server -> {
-                    publicServer = server;
-                    return ServiceRouters.listenOnLoopback(vertx, managementRouter, config.managementPort());
-                })
+        Future<HttpServer> listening = vertx.createHttpServer(tls).requestHandler(publicRouter).listen()
+                .onSuccess(server -> publicServer = server);
+        if (!managesParts) {
+            return listening;
+        }
+        Router managementRouter = ServiceRouters.base(vertx);
+        parts.operational().mountHealth(managementRouter);
+        parts.operational().mountMetrics(managementRouter, metrics);
+        return listening
+                .compose(server -> ServiceRouters.listenOnLoopback(vertx, managementRouter, config.managementPort()))
                 .onSuccess(server -> {
                     managementServer = server;
-                    LOG.info("gateway listening on https://{}:{} (management on 127.0.0.1:{})",
-                            config.bindHost(), publicServer.actualPort(), server.actualPort());
+                    LOG.info("gateway listening on https://{}:{} with {} instance(s) (management on 127.0.0.1:{})",
+                            config.bindHost(), publicServer.actualPort(), config.instances(), server.actualPort());
                 });
+    }
+
+    /**
+     * The components every instance shares, built by the first: token verification and its caches,
+     * personal access tokens and their last-use times, browser sign-in, the rate limits (so a limit
+     * holds per gateway process, not per event loop), the policy decision and the request audit.
+     */
+    private Shared buildShared() {
+        WorkerExecutor tokenWorkers = vertx.createSharedWorkerExecutor("lakeward-gateway-token-verification", 4);
+        WebClient identityProvider = WebClient.create(vertx, new WebClientOptions()
+                .setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(config.identityProviderTrustPem().toString()))
+                .setConnectTimeout((int) config.identityProviderTimeout().toMillis()));
+        // bearer tokens: access tokens verified with the issuers' keys, personal access tokens by hash
+        WorkerExecutor databaseWorkers = vertx.createSharedWorkerExecutor("lakeward-gateway-metastore", 4);
+        GatewayConfig.TokenSettings tokens = config.tokens();
+        AccessTokenVerifier verifier = new AccessTokenVerifier(tenants, new AccessTokenVerifier.Settings(config.audience(), config.clockSkew(),
+                tokens.cacheTtl(), tokens.cacheSize(), tokens.keysCacheTtl(), tokens.keysRefetchInterval(), tokens.keysOutageTolerance(),
+                tokens.algorithms()),
+                config.identityProviderTimeout(), sslSocketFactory(), metrics, Clock.systemUTC());
+        PersonalAccessTokenVerifier personalTokens = new PersonalAccessTokenVerifier(personalTokenStore, tokens.personalTokenCacheTtl(),
+                tokens.cacheSize(), Clock.systemUTC());
+        OperationalRoutes operational = new OperationalRoutes(vertx, "gateway",
+                List.of(new IssuerReadinessCheck(tenants, identityProvider, config.identityProviderTimeout(), config.managedIssuerPrefix())));
+        RequestAudit audit = new RequestAudit(auditOutbox);
+        BearerAuthentication authentication = new BearerAuthentication(verifier, personalTokens, tokenWorkers, databaseWorkers);
+        TokenApi tokenApi = new TokenApi(personalTokenStore, personalTokens, new SecureRandom(), databaseWorkers, audit, tokens,
+                Clock.systemUTC());
+        BrowserLogin.Mounted signIn = browserLogin.mount(tenants, verifier, tokenWorkers, audit, sslContext(),
+                config.identityProviderTimeout(), config.clockSkew());
+        RateLimits limits = new RateLimits(
+                new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
+                new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));
+        PolicyEnforcement enforcement = new PolicyEnforcement(policy, Clock.systemUTC());
+        return new Shared(tokenWorkers, databaseWorkers, personalTokens, operational, audit, authentication, tokenApi, signIn, limits,
+                enforcement);
+    }
+
+    /** The components of one gateway, built once by whichever of its instances starts first. */
+    private static final class SharedParts {
+        private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORTS = new java.util.concurrent.atomic.AtomicInteger();
+        /**
+         * For a configured port 0: Vert.x binds every listener asking for the same negative port to
+         * one random port and shares it (port 0 itself would give each instance a port of its own).
+         */
+        final int randomPortKey = -(1 + RANDOM_PORTS.getAndIncrement() % 65_535);
+        private Shared shared; // guarded by this
+
+        synchronized Shared get(java.util.function.Supplier<Shared> build) {
+            if (shared == null) {
+                shared = build.get();
+            }
+            return shared;
+        }
+
+        synchronized Shared built() {
+            return shared;
+        }
+    }
+
+    /** What the instances of one gateway share (see {@link #buildShared}). */
+    private record Shared(WorkerExecutor tokenWorkers, WorkerExecutor databaseWorkers, PersonalAccessTokenVerifier personalTokens,
+                          OperationalRoutes operational, RequestAudit audit, BearerAuthentication authentication, TokenApi tokenApi,
+                          BrowserLogin.Mounted signIn, RateLimits limits, PolicyEnforcement enforcement) {
     }
 
     @Override
     public Future<?> stop() {
-        Future<?> flushed = databaseWorkers == null ? Future.succeededFuture() : flushLastUse();
-        return flushed.eventually(() -> Future.all(
-                tokenWorkers == null ? Future.succeededFuture() : tokenWorkers.close(),
-                databaseWorkers == null ? Future.succeededFuture() : databaseWorkers.close()));
+        Shared parts = this.parts.built();
+        if (!managesParts || parts == null) {
+            return Future.succeededFuture(); // a further instance: the one the caller made closes the shared parts
+        }
+        return flushLastUse().eventually(() -> Future.all(parts.tokenWorkers().close(), parts.databaseWorkers().close()));
     }
 
     /** Writes the personal access tokens' last-use times gathered since the previous flush. */
     private Future<Void> flushLastUse() {
-        return databaseWorkers.executeBlocking(() -> {
-            personalTokens.flushLastUse();
+        Shared parts = this.parts.built();
+        return parts.databaseWorkers().executeBlocking(() -> {
+            parts.personalTokens().flushLastUse();
             return null;
         }, false);
     }

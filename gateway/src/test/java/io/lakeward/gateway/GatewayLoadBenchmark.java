@@ -62,15 +62,19 @@ public final class GatewayLoadBenchmark {
                     .setPort(gateway.port()).setURI(ME).putHeader("Authorization", "Bearer " + token).setTimeout(10_000);
             RequestOptions direct = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(gateway.upstreamPort())
                     .setURI(ME).setTimeout(10_000);
+            // the same upstream over TLS, named as the gateway is (its certificate), on its own port
+            RequestOptions directTls = new RequestOptions(viaGateway).setPort(gateway.upstreamTlsPort()).removeHeader("Authorization");
 
             System.out.printf("warming up (%d s each)...%n", Math.max(2, seconds / 2));
             closedLoop(load, tls, viaGateway, connections, Math.max(2, seconds / 2));
             closedLoop(load, plain, direct, connections, Math.max(2, seconds / 2));
+            closedLoop(load, tls, directTls, connections, Math.max(2, seconds / 2));
 
             RequestOptions landing = new RequestOptions(viaGateway).setURI("/").removeHeader("Authorization");
             Result landingMax = closedLoop(load, tls, landing, connections, seconds);
             Result gatewayMax = closedLoop(load, tls, viaGateway, connections, seconds);
             Result directMax = closedLoop(load, plain, direct, connections, seconds);
+            Result directTlsMax = closedLoop(load, tls, directTls, connections, seconds);
             double rate = 0.8 * gatewayMax.perSecond();
             Result at80 = openLoop(load, tls, viaGateway, rate, seconds);
 
@@ -79,7 +83,10 @@ public final class GatewayLoadBenchmark {
                     durable ? "durable" : "in-memory", connections, gatewayMax.perSecond(), gatewayMax.errors());
             System.out.printf("upstream directly (plain HTTP),           %d connections: %,.0f req/s (%d errors)%n",
                     connections, directMax.perSecond(), directMax.errors());
-            System.out.printf("ratio gateway / direct: %.2f%n", gatewayMax.perSecond() / directMax.perSecond());
+            System.out.printf("upstream directly over TLS,               %d connections: %,.0f req/s (%d errors)%n",
+                    connections, directTlsMax.perSecond(), directTlsMax.errors());
+            System.out.printf("ratio gateway / direct: %.2f (gateway / direct over TLS: %.2f)%n", gatewayMax.perSecond() / directMax.perSecond(),
+                    gatewayMax.perSecond() / directTlsMax.perSecond());
             System.out.printf("for comparison, the gateway's landing page (TLS and audit, no token, no upstream): %,.0f req/s (%d errors)%n",
                     landingMax.perSecond(), landingMax.errors());
             System.out.printf("through the gateway at 80 %% of its maximum (%,.0f req/s offered, %,.0f done): p50 %.2f ms, p99 %.2f ms (%d errors)%n",

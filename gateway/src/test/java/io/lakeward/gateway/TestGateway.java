@@ -58,6 +58,7 @@ public final class TestGateway implements AutoCloseable {
     private final DevCertificateAuthority ca;
     private Path outboxDirectory;
     private int upstreamPort;
+    private int upstreamTlsPort;
 
     /** The running gateway's route table. */
     public List<GatewayRoute> routeTable() {
@@ -95,11 +96,11 @@ public final class TestGateway implements AutoCloseable {
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, 0, BASE, certificate.certificatePem(), certificate.privateKeyPem(),
                 ca.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(10),
                 new GatewayConfig.RateLimit(100_000, 100_000), new GatewayConfig.RateLimit(100_000, 100_000),
-                managedIssuerPrefix, tokens, io.lakeward.gateway.edge.IpAccessRules.none());
+                managedIssuerPrefix, tokens, io.lakeward.gateway.edge.IpAccessRules.none(), GatewayConfig.defaultInstances());
         InMemoryTenantDirectory tenants = new InMemoryTenantDirectory(realms.stream().map(TestGateway::tenant).toList());
         Vertx vertx = Vertx.vertx();
         try {
-            HttpServer upstream = vertx.createHttpServer().requestHandler(request -> request.response()
+            io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> answer = request -> request.response()
                     .putHeader("Content-Type", "application/json")
                     .end(new JsonObject()
                             .put("path", request.path())
@@ -107,7 +108,13 @@ public final class TestGateway implements AutoCloseable {
                             .put("authorization", request.getHeader("Authorization") != null)
                             .put("headers", new io.vertx.core.json.JsonArray(request.headers().names().stream()
                                     .map(name -> name.toLowerCase(java.util.Locale.ROOT)).sorted().toList()))
-                            .encode())).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
+                            .encode());
+            HttpServer upstream = vertx.createHttpServer().requestHandler(answer).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
+            // the same upstream behind TLS, for comparisons with what a client reaching a service directly would pay
+            HttpServer upstreamTls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+                            .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(certificate.certificatePem().toString())
+                                    .setKeyPath(certificate.privateKeyPem().toString())))
+                    .requestHandler(answer).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
             AuditOutbox outbox = auditOutbox != null ? auditOutbox
                     : FileAuditOutbox.open(FileAuditOutboxConfig.defaults(state.resolve("audit-outbox")));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -119,11 +126,12 @@ public final class TestGateway implements AutoCloseable {
                             Clock.systemUTC()), outbox, personalTokens,
                     io.lakeward.gateway.session.TestBrowserLogins.withoutSignIn(Files.createDirectories(state.resolve("sign-in"))),
                     TestPolicyClients.embedded());
-            vertx.deployVerticle(gateway).await(30, TimeUnit.SECONDS);
+            gateway.deploy(vertx).await(30, TimeUnit.SECONDS);
             HttpClient client = HttpClient.newBuilder().sslContext(ca.sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
             TestGateway started = new TestGateway(vertx, gateway, outbox, metrics, client, ca);
             started.outboxDirectory = state.resolve("audit-outbox");
             started.upstreamPort = upstream.actualPort();
+            started.upstreamTlsPort = upstreamTls.actualPort();
             return started;
         } catch (Exception e) {
             vertx.close().await(30, TimeUnit.SECONDS);
@@ -161,6 +169,11 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /** The loopback port of the trivial upstream the gateway forwards to. */
+    /** The trivial upstream's TLS listener (the gateway's certificate), on loopback. */
+    public int upstreamTlsPort() {
+        return upstreamTlsPort;
+    }
+
     public int upstreamPort() {
         return upstreamPort;
     }

@@ -138,7 +138,7 @@ public final class PlatformServices implements AutoCloseable {
             GatewayVerticle gateway = new GatewayVerticle(config.gateway(), tenants, metrics, upstreams,
                     new InternalIdentitySigner(keys, ASSERTION_LIFETIME, clock), gatewayAuditOutbox, backends.personalTokens(),
                     backends.browserLogin(), backends.policies().client());
-            vertx.deployVerticle(gateway).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            gateway.deploy(vertx).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new PlatformServices(vertx, gateway, workspace, compute, audit, keyvault, upstreams);
         } catch (Exception e) {
             vertx.close().await(30, TimeUnit.SECONDS);

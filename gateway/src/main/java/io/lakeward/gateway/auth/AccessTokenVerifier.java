@@ -7,8 +7,10 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -44,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * issuer, whose keys come from its JWKS ({@link IssuerKeys}: cached, refreshed ahead, at most one
  * fetch per interval, served from cache while the issuer is down). In order, before any key is
  * looked up: the size is bounded; the compact form must be three base64url parts; header and
- * payload must be JSON objects without duplicate members; the algorithm must be exactly RS256
- * (so {@code none} in any casing, HS256 and ECDSA are refused); headers that carry or point to
+ * payload must be JSON objects without duplicate members; the algorithm must be a public-key
+ * one ({@link IssuerAlgorithms#PINNABLE}: {@code none} in any casing and HMAC are refused) and,
+ * once the issuer is known, exactly the one that issuer is pinned to; headers that carry or point to
  * keys ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}) and any {@code crit} are refused; the
  * header {@code typ} must be {@code JWT} and the key id a plain token of at most 128 characters.
  * Then the issuer chooses the tenant (never a key fetch at another tenant's issuer), the signature
@@ -70,7 +73,10 @@ public final class AccessTokenVerifier {
 
     /** What the verifier needs to know besides the tenants. */
     public record Settings(String audience, Duration clockSkew, Duration cacheTtl, int cacheSize, Duration keysCacheTtl,
-                           Duration keysRefetchInterval, Duration keysOutageTolerance) {
+                           Duration keysRefetchInterval, Duration keysOutageTolerance, IssuerAlgorithms algorithms) {
+        public Settings {
+            java.util.Objects.requireNonNull(algorithms, "algorithms");
+        }
     }
 
     private final TenantDirectory tenants;
@@ -153,7 +159,8 @@ public final class AccessTokenVerifier {
         }
         String[] parts = token.split("\\.", -1);
         Map<String, Object> headerMembers = jsonObject(parts[0]);
-        if (!JWSAlgorithm.RS256.getName().equals(headerMembers.get("alg"))) {
+        JWSAlgorithm algorithm = pinnable(headerMembers.get("alg"));
+        if (algorithm == null) {
             throw refused(RefusalReason.ALGORITHM_NOT_ALLOWED);
         }
         if (headerMembers.keySet().stream().anyMatch(KEY_CARRYING_HEADERS::contains)) {
@@ -180,12 +187,15 @@ public final class AccessTokenVerifier {
             throw refused(RefusalReason.MALFORMED);
         }
         Tenant tokenTenant = tenantOfIssuer(hostTenant, claims.getIssuer());
-        RSAKey key = key(tokenTenant, keyId);
+        if (!algorithm.equals(settings.algorithms().of(tokenTenant.issuer()))) {
+            throw refused(RefusalReason.ALGORITHM_NOT_ALLOWED);
+        }
+        JWK key = key(tokenTenant, keyId, algorithm);
         try {
-            if (!jwt.verify(new RSASSAVerifier(key.toRSAPublicKey()))) {
+            if (!jwt.verify(verifierFor(algorithm, key))) {
                 throw refused(RefusalReason.BAD_SIGNATURE);
             }
-        } catch (JOSEException e) {
+        } catch (JOSEException | IllegalStateException e) {
             throw refused(RefusalReason.BAD_SIGNATURE);
         }
         Instant expiresAt = checkClaims(claims);
@@ -204,9 +214,27 @@ public final class AccessTokenVerifier {
         return other.get();
     }
 
-    private RSAKey key(Tenant tenant, String keyId) {
+    /** The pinnable algorithm the header names exactly (case and all), or {@code null}. */
+    private static JWSAlgorithm pinnable(Object name) {
+        for (JWSAlgorithm algorithm : IssuerAlgorithms.PINNABLE) {
+            if (algorithm.getName().equals(name)) {
+                return algorithm;
+            }
+        }
+        return null;
+    }
+
+    /** A verifier of exactly {@code algorithm} with the issuer's public key. */
+    private static JWSVerifier verifierFor(JWSAlgorithm algorithm, JWK key) throws JOSEException {
+        if (JWSAlgorithm.Family.EC.contains(algorithm)) {
+            return new ECDSAVerifier(key.toECKey().toECPublicKey());
+        }
+        return new RSASSAVerifier(key.toRSAKey().toRSAPublicKey());
+    }
+
+    private JWK key(Tenant tenant, String keyId, JWSAlgorithm algorithm) {
         try {
-            return keysOf(tenant).key(keyId).orElseThrow(() -> refused(RefusalReason.UNKNOWN_KEY));
+            return keysOf(tenant).key(keyId, algorithm).orElseThrow(() -> refused(RefusalReason.UNKNOWN_KEY));
         } catch (KeySourceException e) {
             // the issuer's keys cannot be fetched and none are cached: not the caller's fault
             LOG.warn("cannot fetch the signing keys of {}: {}", tenant.issuer(), e.toString());

@@ -7,7 +7,7 @@ import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -27,7 +27,8 @@ import java.util.Optional;
  * of expiry; fetched at most once per {@code refetchInterval} whatever asks for it (an unknown key
  * id, expiry, a failed attempt), so a flood of tokens with made-up key ids costs the issuer at most
  * one request per interval; and served from the last good set for {@code outageTolerance} while
- * the issuer cannot be reached. Only RSA signature keys for RS256 are ever selected.
+ * the issuer cannot be reached. Only signature keys of the type the issuer's pinned algorithm
+ * needs (RSA for RS and PS, EC on the algorithm's curve for ES) are ever selected.
  *
  * <p>Blocking (network): use it on a worker pool.
  */
@@ -49,16 +50,23 @@ final class IssuerKeys {
                 .build();
     }
 
-    /** The RS256 signature key with this id, if the issuer publishes one (fetching as allowed). */
-    Optional<RSAKey> key(String keyId) throws KeySourceException {
-        JWKMatcher matcher = new JWKMatcher.Builder()
-                .keyType(KeyType.RSA)
+    /**
+     * The signature key with this id for {@code algorithm}, if the issuer publishes exactly one
+     * (fetching as allowed): of the algorithm's key type, on its curve for ECDSA, its use
+     * signature or unstated, its algorithm {@code algorithm} or unstated.
+     */
+    Optional<JWK> key(String keyId, JWSAlgorithm algorithm) throws KeySourceException {
+        JWKMatcher.Builder matcher = new JWKMatcher.Builder()
+                .keyType(KeyType.forAlgorithm(algorithm))
                 .keyID(keyId)
                 .keyUses(KeyUse.SIGNATURE, null)
-                .algorithms(JWSAlgorithm.RS256, null)
-                .build();
-        List<JWK> keys = source.get(new JWKSelector(matcher), null);
-        return keys.size() == 1 ? Optional.of(keys.get(0).toRSAKey()) : Optional.empty();
+                .algorithms(algorithm, null)
+                .publicOnly(true);
+        if (JWSAlgorithm.Family.EC.contains(algorithm)) {
+            matcher.curves(Curve.forJWSAlgorithm(algorithm));
+        }
+        List<JWK> keys = source.get(new JWKSelector(matcher.build()), null);
+        return keys.size() == 1 ? Optional.of(keys.get(0)) : Optional.empty();
     }
 
     /** Keycloak publishes its keys at a fixed place under the issuer; discovery would say the same. */

@@ -68,7 +68,7 @@ public class AccessTokenVerificationBenchmark {
         int cacheSize = cache.equals("cached") ? 10_000 : 0;
         verifier = new AccessTokenVerifier(new InMemoryTenantDirectory(List.of(tenant)),
                 new AccessTokenVerifier.Settings("lakeward-gateway", Duration.ofSeconds(30), Duration.ofMinutes(5), cacheSize,
-                        Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(12)),
+                        Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(12), IssuerAlgorithms.rs256()),
                 url -> new Resource(jwks, "application/json"), new SimpleMeterRegistry(), Clock.systemUTC());
         Instant now = Instant.now();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(key.getKeyID()).build(),

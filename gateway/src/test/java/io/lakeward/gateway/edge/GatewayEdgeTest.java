@@ -37,12 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** The gateway's edge on a real TLS listener: rate limits per tenant, header and body limits. */
 class GatewayEdgeTest {
     private static final String BASE = "lakeward.localhost";
+    /** The gateway runs as several instances, as in production: the limits must hold across them. */
+    private static final int INSTANCES = 4;
     private static final String ISSUERS = "https://auth." + BASE + ":1/realms/";
 
     @TempDir
     Path state;
     private Vertx vertx;
     private HttpClient client;
+    private javax.net.ssl.SSLContext trust;
     private int port;
 
     @BeforeEach
@@ -52,7 +55,7 @@ class GatewayEdgeTest {
         ServerCertificate certificate = ca.issueServerCertificate("gateway", List.of(BASE, "*." + BASE));
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, 0, BASE, certificate.certificatePem(), certificate.privateKeyPem(),
                 ca.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(2),
-                new GatewayConfig.RateLimit(1, 3), new GatewayConfig.RateLimit(1, 1), ISSUERS);
+                new GatewayConfig.RateLimit(1, 3), new GatewayConfig.RateLimit(1, 1), ISSUERS).withInstances(INSTANCES);
         InMemoryTenantDirectory tenants = new InMemoryTenantDirectory(List.of(tenant("acme"), tenant("globex")));
         InternalServiceKeys keys = InternalServiceKeys.generate(List.of("workspace-service", "audit"));
         vertx = Vertx.vertx();
@@ -63,9 +66,10 @@ class GatewayEdgeTest {
                 io.lakeward.gateway.session.TestBrowserLogins.withoutSignIn(state),
                 io.lakeward.policy.client.EmbeddedPolicyClient.start(io.lakeward.policy.client.WasmPolicy.fromClasspath(),
                 io.lakeward.policy.client.PolicyData.empty("0"), io.lakeward.policy.client.EmbeddedPolicyConfig.defaults()));
-        vertx.deployVerticle(gateway).await(30, TimeUnit.SECONDS);
+        gateway.deploy(vertx).await(30, TimeUnit.SECONDS);
         port = gateway.publicPort();
-        client = HttpClient.newBuilder().sslContext(PemTrust.sslContext(ca.caCertificatePem())).connectTimeout(Duration.ofSeconds(5)).build();
+        trust = PemTrust.sslContext(ca.caCertificatePem());
+        client = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterEach
@@ -94,6 +98,29 @@ class GatewayEdgeTest {
         assertTrue(limited.body().contains("REQUEST_LIMIT_EXCEEDED"), limited.body());
         assertTrue(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()) >= 1);
         assertEquals(200, get("globex", "/", Map.of()).statusCode());
+    }
+
+    /**
+     * A connection of its own per request, so Vert.x spreads them over every instance: the tenant's
+     * burst of 3 is spent once for the gateway, not once per instance (which would let 12 through).
+     */
+    @Test
+    void theLimitsHoldAcrossEveryInstance() throws Exception {
+        long started = System.nanoTime();
+        int allowed = 0;
+        for (int i = 0; i < 12; i++) {
+            HttpClient fresh = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> response = fresh.send(HttpRequest.newBuilder(URI.create("https://acme." + BASE + ":" + port + "/"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                allowed++;
+            } else {
+                assertEquals(429, response.statusCode(), response.body());
+            }
+        }
+        double elapsedSeconds = (System.nanoTime() - started) / 1e9;
+        // the burst, plus at most one token refilled per second that passed
+        assertTrue(allowed >= 3 && allowed <= 3 + (int) Math.ceil(elapsedSeconds), allowed + " allowed in " + elapsedSeconds + " s");
     }
 
     @Test

@@ -102,7 +102,7 @@ class IpAccessRulesTest {
         GatewayConfig config = new GatewayConfig("127.0.0.1", 0, 0, base, certificate.certificatePem(), certificate.privateKeyPem(),
                 ca.caCertificatePem(), "lakeward-gateway", Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 new GatewayConfig.RateLimit(100, 100), new GatewayConfig.RateLimit(100, 100), issuers,
-                io.lakeward.gateway.GatewayConfig.TokenSettings.defaults(), IpAccessRules.parse("acme=127.0.0.1/32;initech=10.0.0.0/8", "globex=127.0.0.0/8", problems));
+                io.lakeward.gateway.GatewayConfig.TokenSettings.defaults(), IpAccessRules.parse("acme=127.0.0.1/32;initech=10.0.0.0/8", "globex=127.0.0.0/8", problems), 1);
         List<Tenant> tenants = List.of("acme", "globex", "initech").stream()
                 .map(id -> new Tenant(TenantId.of(id), id, id + "." + base, URI.create(issuers + id), TenantStatus.ACTIVE)).toList();
         Vertx vertx = Vertx.vertx();
