@@ -21,6 +21,7 @@ import io.lakeward.common.error.LakewardException;
 import io.lakeward.common.identity.Principal;
 import io.lakeward.common.tenant.Tenant;
 import io.lakeward.common.tenant.TenantDirectory;
+import io.lakeward.gateway.login.OidcDiscovery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verifies OIDC access tokens for the tenant a request came to. Each tenant trusts exactly one
- * issuer, whose keys come from its JWKS ({@link IssuerKeys}: cached, refreshed ahead, at most one
+ * issuer, whose keys come from the JWKS its discovery document names ({@link IssuerKeys}: cached, refreshed ahead, at most one
  * fetch per interval, served from cache while the issuer is down). In order, before any key is
  * looked up: the size is bounded; the compact form must be three base64url parts; header and
  * payload must be JSON objects without duplicate members; the algorithm must be a public-key
@@ -82,6 +83,7 @@ public final class AccessTokenVerifier {
     private final TenantDirectory tenants;
     private final Settings settings;
     private final ResourceRetriever retriever;
+    private final OidcDiscovery discovery;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final VerifiedTokenCache<Principal> cache;
@@ -101,6 +103,7 @@ public final class AccessTokenVerifier {
         this.tenants = tenants;
         this.settings = settings;
         this.retriever = retriever;
+        this.discovery = new OidcDiscovery(retriever, settings.keysRefetchInterval());
         this.metrics = metrics;
         this.clock = clock;
         this.cache = new VerifiedTokenCache<>(settings.cacheTtl(), settings.cacheSize(), clock);
@@ -248,7 +251,7 @@ public final class AccessTokenVerifier {
                     .description("JWKS fetches from a tenant's issuer (attempts, failed or not)")
                     .tag("tenant", tenant.id().value())
                     .register(metrics);
-            return new IssuerKeys(tenant.issuer(), retriever, settings.keysCacheTtl(), settings.keysRefetchInterval(),
+            return new IssuerKeys(tenant.issuer(), discovery, retriever, settings.keysCacheTtl(), settings.keysRefetchInterval(),
                     settings.keysOutageTolerance(), fetches);
         });
     }

@@ -13,9 +13,9 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
+import io.lakeward.gateway.login.OidcDiscovery;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
-import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
@@ -33,21 +33,50 @@ import java.util.Optional;
  * <p>Blocking (network): use it on a worker pool.
  */
 final class IssuerKeys {
-    private final JWKSource<SecurityContext> source;
+    private final URI issuer;
+    private final OidcDiscovery discovery;
+    private final ResourceRetriever limited;
+    private final Duration cacheTtl;
+    private final Duration outageTolerance;
+    private volatile JWKSource<SecurityContext> source;
 
-    IssuerKeys(URI issuer, ResourceRetriever retriever, Duration cacheTtl, Duration refetchInterval, Duration outageTolerance,
-               Counter fetches) {
-        ResourceRetriever limited = new RateLimitedRetriever(retriever, refetchInterval, fetches);
-        // Nimbus requires refresh-ahead time + refresh timeout <= time to live
-        long refreshAhead = Math.min(Duration.ofSeconds(30).toMillis(), cacheTtl.toMillis() / 3);
-        long refreshTimeout = Math.min(Duration.ofSeconds(15).toMillis(), cacheTtl.toMillis() / 3);
-        this.source = JWKSourceBuilder.<SecurityContext>create(jwksUrl(issuer), limited)
-                .cache(cacheTtl.toMillis(), refreshTimeout)
-                .refreshAheadCache(refreshAhead, false)
-                .rateLimited(false)
-                .retrying(false)
-                .outageTolerant(outageTolerance.toMillis())
-                .build();
+    /** @param discovery tells where the issuer publishes its key set ({@code jwks_uri}), learnt on the first key asked for */
+    IssuerKeys(URI issuer, OidcDiscovery discovery, ResourceRetriever retriever, Duration cacheTtl, Duration refetchInterval,
+               Duration outageTolerance, Counter fetches) {
+        this.issuer = issuer;
+        this.discovery = discovery;
+        this.limited = new RateLimitedRetriever(retriever, refetchInterval, fetches);
+        this.cacheTtl = cacheTtl;
+        this.outageTolerance = outageTolerance;
+    }
+
+    /** The key source, built once the discovery document named the key set (a failed discovery is retried only after an interval). */
+    private JWKSource<SecurityContext> source() throws KeySourceException {
+        JWKSource<SecurityContext> built = source;
+        if (built != null) {
+            return built;
+        }
+        synchronized (this) {
+            if (source == null) {
+                URL keys;
+                try {
+                    keys = discovery.endpoints(issuer).keys().toURL();
+                } catch (IOException e) {
+                    throw new KeySourceException("cannot learn where " + issuer + " publishes its keys: " + e.getMessage(), e);
+                }
+                // Nimbus requires refresh-ahead time + refresh timeout <= time to live
+                long refreshAhead = Math.min(Duration.ofSeconds(30).toMillis(), cacheTtl.toMillis() / 3);
+                long refreshTimeout = Math.min(Duration.ofSeconds(15).toMillis(), cacheTtl.toMillis() / 3);
+                source = JWKSourceBuilder.<SecurityContext>create(keys, limited)
+                        .cache(cacheTtl.toMillis(), refreshTimeout)
+                        .refreshAheadCache(refreshAhead, false)
+                        .rateLimited(false)
+                        .retrying(false)
+                        .outageTolerant(outageTolerance.toMillis())
+                        .build();
+            }
+            return source;
+        }
     }
 
     /**
@@ -65,17 +94,8 @@ final class IssuerKeys {
         if (JWSAlgorithm.Family.EC.contains(algorithm)) {
             matcher.curves(Curve.forJWSAlgorithm(algorithm));
         }
-        List<JWK> keys = source.get(new JWKSelector(matcher.build()), null);
+        List<JWK> keys = source().get(new JWKSelector(matcher.build()), null);
         return keys.size() == 1 ? Optional.of(keys.get(0)) : Optional.empty();
-    }
-
-    /** Keycloak publishes its keys at a fixed place under the issuer; discovery would say the same. */
-    private static URL jwksUrl(URI issuer) {
-        try {
-            return URI.create(issuer + "/protocol/openid-connect/certs").toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("bad issuer URL", e);
-        }
     }
 
     /** At most one fetch per interval; a refused fetch fails like an unreachable issuer, so cached keys keep serving. */

@@ -32,11 +32,13 @@ public final class TokenEndpoint {
     private static final ObjectMapper JSON = Json.newMapper();
 
     private final HttpClient client;
+    private final OidcDiscovery discovery;
     private final String clientId;
     private final Duration timeout;
 
-    public TokenEndpoint(HttpClient client, String clientId, Duration timeout) {
+    public TokenEndpoint(HttpClient client, OidcDiscovery discovery, String clientId, Duration timeout) {
         this.client = client;
+        this.discovery = discovery;
         this.clientId = clientId;
         this.timeout = timeout;
     }
@@ -76,7 +78,14 @@ public final class TokenEndpoint {
 
     private Tokens call(URI issuer, Secret clientSecret, Map<String, String> form) {
         String basic = Base64.getEncoder().encodeToString((encode(clientId) + ":" + encode(clientSecret.reveal())).getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(new OidcEndpoints(issuer).token())
+        URI endpoint;
+        try {
+            endpoint = discovery.endpoints(issuer).token();
+        } catch (IOException e) {
+            LOG.warn("cannot learn the token endpoint of {}: {}", issuer, e.toString());
+            throw LakewardException.unavailable("the identity provider is unavailable", e);
+        }
+        HttpRequest request = HttpRequest.newBuilder(endpoint)
                 .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")

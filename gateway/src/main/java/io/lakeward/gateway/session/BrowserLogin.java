@@ -6,6 +6,7 @@ import io.lakeward.gateway.audit.RequestAudit;
 import io.lakeward.gateway.auth.AccessTokenVerifier;
 import io.lakeward.gateway.login.IdTokenValidator;
 import io.lakeward.gateway.login.LoginClients;
+import io.lakeward.gateway.login.OidcDiscovery;
 import io.lakeward.gateway.login.ProviderKeys;
 import io.lakeward.gateway.login.TokenEndpoint;
 import io.lakeward.keyvault.keys.EnvelopeCipher;
@@ -43,10 +44,11 @@ public record BrowserLogin(BrowserSessionStore store, EnvelopeCipher cipher, Log
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        ProviderKeys keys = new ProviderKeys(timeout, identityProviderTrust.getSocketFactory(), config.keyRefreshInterval());
+        OidcDiscovery discovery = new OidcDiscovery(timeout, identityProviderTrust.getSocketFactory(), config.keyRefreshInterval());
+        ProviderKeys keys = new ProviderKeys(timeout, identityProviderTrust.getSocketFactory(), discovery, config.keyRefreshInterval());
         IdTokenValidator idTokens = new IdTokenValidator(keys::of, config.clientId(), clockSkew, MAXIMUM_ID_TOKEN_AGE, clock);
-        SessionService sessions = new SessionService(tenants, store, cipher, clients, new TokenEndpoint(http, config.clientId(), timeout),
-                idTokens, accessTokens, config, clock);
-        return new Mounted(new SessionAuthentication(sessions, workers), new LoginRoutes(sessions, workers, audit, http, timeout));
+        SessionService sessions = new SessionService(tenants, store, cipher, clients, new TokenEndpoint(http, discovery, config.clientId(), timeout),
+                discovery, idTokens, accessTokens, config, clock);
+        return new Mounted(new SessionAuthentication(sessions, workers), new LoginRoutes(sessions, workers, audit));
     }
 }

@@ -6,19 +6,13 @@ import io.lakeward.common.tenant.Tenant;
 import io.lakeward.gateway.GatewayRoute;
 import io.lakeward.gateway.audit.RequestAudit;
 import io.lakeward.gateway.auth.BearerAuthentication;
-import io.lakeward.gateway.login.OidcEndpoints;
 import io.lakeward.gateway.session.SessionCookies.SessionCookie;
 import io.lakeward.gateway.tenant.TenantResolver;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -48,15 +42,11 @@ public final class LoginRoutes {
     private final SessionService sessions;
     private final WorkerExecutor workers;
     private final RequestAudit audit;
-    private final HttpClient identityProvider;
-    private final Duration timeout;
 
-    public LoginRoutes(SessionService sessions, WorkerExecutor workers, RequestAudit audit, HttpClient identityProvider, Duration timeout) {
+    public LoginRoutes(SessionService sessions, WorkerExecutor workers, RequestAudit audit) {
         this.sessions = sessions;
         this.workers = workers;
         this.audit = audit;
-        this.identityProvider = identityProvider;
-        this.timeout = timeout;
     }
 
     /** The entries of the gateway's route table. */
@@ -74,8 +64,7 @@ public final class LoginRoutes {
         URI redirectUri = origin(context, tenant).resolve(CALLBACK);
         workers.executeBlocking(() -> {
             sessions.requireSignIn(tenant);
-            requireReachable(tenant);
-            return sessions.startLogin(tenant, redirectUri, returnTo);
+            return sessions.startLogin(tenant, sessions.discover(tenant), redirectUri, returnTo);
         }, false).onSuccess(start -> audit.thenAnswer(context, 302, null, () -> {
             SessionCookies.setLogin(context.response(), start.binding(), sessions.config().loginAttemptLifetime().toSeconds());
             context.response().setStatusCode(302)
@@ -192,27 +181,6 @@ public final class LoginRoutes {
                     BearerAuthentication.refuse(context, io.lakeward.gateway.auth.RefusalReason.INVALID_LOGOUT_TOKEN);
                     context.fail(refused ? LakewardException.invalidParameter("the logout token is invalid") : failure);
                 });
-    }
-
-    /**
-     * Asks the issuer for its discovery document before every login: logins are rare, and a
-     * cached "reachable" would send browsers to an identity provider that just went down.
-     */
-    private void requireReachable(Tenant tenant) {
-        URI discovery = new OidcEndpoints(tenant.issuer()).discovery();
-        try {
-            HttpResponse<Void> response = identityProvider.send(HttpRequest.newBuilder(discovery).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() == 200) {
-                return;
-            }
-            LOG.warn("issuer {} answered {} to its discovery document", tenant.issuer(), response.statusCode());
-        } catch (IOException e) {
-            LOG.warn("issuer {} unreachable: {}", tenant.issuer(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        throw LakewardException.unavailable("the identity provider is unavailable", null);
     }
 
     private void clearLogin(RoutingContext context) {

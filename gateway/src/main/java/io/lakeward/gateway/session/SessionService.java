@@ -18,6 +18,7 @@ import io.lakeward.common.tenant.TenantDirectory;
 import io.lakeward.gateway.auth.AccessTokenVerifier;
 import io.lakeward.gateway.login.IdTokenValidator;
 import io.lakeward.gateway.login.LoginClients;
+import io.lakeward.gateway.login.OidcDiscovery;
 import io.lakeward.gateway.login.OidcEndpoints;
 import io.lakeward.gateway.login.TokenEndpoint;
 import io.lakeward.gateway.session.SessionCookies.SessionCookie;
@@ -63,6 +64,7 @@ public final class SessionService {
     private final EnvelopeCipher cipher;
     private final LoginClients clients;
     private final TokenEndpoint tokenEndpoint;
+    private final OidcDiscovery discovery;
     private final IdTokenValidator idTokens;
     private final AccessTokenVerifier accessTokens;
     private final SessionConfig config;
@@ -70,13 +72,14 @@ public final class SessionService {
     private final ReentrantLock[] refreshLocks = new ReentrantLock[REFRESH_LOCKS];
 
     public SessionService(TenantDirectory tenants, BrowserSessionStore store, EnvelopeCipher cipher, LoginClients clients,
-                          TokenEndpoint tokenEndpoint, IdTokenValidator idTokens, AccessTokenVerifier accessTokens, SessionConfig config,
+                          TokenEndpoint tokenEndpoint, OidcDiscovery discovery, IdTokenValidator idTokens, AccessTokenVerifier accessTokens, SessionConfig config,
                           Clock clock) {
         this.tenants = tenants;
         this.store = store;
         this.cipher = cipher;
         this.clients = clients;
         this.tokenEndpoint = tokenEndpoint;
+        this.discovery = discovery;
         this.idTokens = idTokens;
         this.accessTokens = accessTokens;
         this.config = config;
@@ -118,7 +121,7 @@ public final class SessionService {
     }
 
     /** Starts a login at {@code tenant}'s issuer; {@code returnTo} must already be a safe local path. */
-    public LoginStart startLogin(Tenant tenant, URI redirectUri, String returnTo) {
+    public LoginStart startLogin(Tenant tenant, OidcEndpoints endpoints, URI redirectUri, String returnTo) {
         clientSecret(tenant);
         String state = SessionCookies.newSecret();
         String nonce = SessionCookies.newSecret();
@@ -137,7 +140,7 @@ public final class SessionService {
                 + "&nonce=" + nonce
                 + "&code_challenge=" + challenge(verifier)
                 + "&code_challenge_method=S256";
-        return new LoginStart(URI.create(new OidcEndpoints(tenant.issuer()) .authorization() + "?" + query), binding);
+        return new LoginStart(URI.create(endpoints.authorization() + "?" + query), binding);
     }
 
     /**
@@ -256,7 +259,32 @@ public final class SessionService {
         LOG.info("logout of {} at {}", session.get().subject(), tenant.hostName());
         String query = "client_id=" + encode(config.clientId()) + "&post_logout_redirect_uri=" + encode(postLogoutRedirect.toString())
                 + (idToken == null ? "" : "&id_token_hint=" + encode(idToken));
-        return Optional.of(URI.create(new OidcEndpoints(tenant.issuer()).endSession() + "?" + query));
+        URI endSession = endSessionOf(tenant);
+        // without an end-session endpoint (none offered, or the issuer unknown while it is down) the local session is still over
+        return Optional.of(endSession == null ? postLogoutRedirect : URI.create(endSession + "?" + query));
+    }
+
+    /** The issuer's RP-initiated logout endpoint, or {@code null} when it has none or cannot be asked. */
+    private URI endSessionOf(Tenant tenant) {
+        try {
+            return discovery.endpoints(tenant.issuer()).endSession();
+        } catch (IOException e) {
+            LOG.warn("cannot learn the end-session endpoint of {}: {}", tenant.issuer(), e.toString());
+            return null;
+        }
+    }
+
+    /** Fetches and checks the issuer's discovery document now: before every login, so a login proves the issuer reachable. */
+    public OidcEndpoints discover(Tenant tenant) {
+        try {
+            return discovery.discover(tenant.issuer());
+        } catch (OidcDiscovery.InvalidDiscovery e) {
+            LOG.error("{}", e.getMessage());
+            throw LakewardException.unavailable("the identity provider is misconfigured", e);
+        } catch (IOException e) {
+            LOG.warn("issuer {} unreachable: {}", tenant.issuer(), e.toString());
+            throw LakewardException.unavailable("the identity provider is unavailable", e);
+        }
     }
 
     /** Ends the sessions a valid back-channel logout token of the tenant's issuer names; how many ended. */

@@ -25,7 +25,7 @@ public final class LandingPage {
                     // a form's redirects are governed by this page's policy, so it names that one origin too
                     String policy = context.response().headers().get("Content-Security-Policy");
                     context.response().putHeader("Content-Security-Policy", policy.replace("form-action 'self'",
-                            "form-action 'self' " + new OidcEndpoints(TenantResolver.of(context).issuer()).origin()));
+                            "form-action 'self' " + OidcEndpoints.origin(TenantResolver.of(context).issuer())));
                 }
                 context.response()
                         .putHeader("Content-Type", "text/html; charset=utf-8")

@@ -7,7 +7,6 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.lakeward.common.id.TenantId;
@@ -69,7 +68,7 @@ public class AccessTokenVerificationBenchmark {
         verifier = new AccessTokenVerifier(new InMemoryTenantDirectory(List.of(tenant)),
                 new AccessTokenVerifier.Settings("lakeward-gateway", Duration.ofSeconds(30), Duration.ofMinutes(5), cacheSize,
                         Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(12), IssuerAlgorithms.rs256()),
-                url -> new Resource(jwks, "application/json"), new SimpleMeterRegistry(), Clock.systemUTC());
+                DiscoveryDocuments.serving(Map.of(ISSUER, URI.create(ISSUER + "/keys")), jwks), new SimpleMeterRegistry(), Clock.systemUTC());
         Instant now = Instant.now();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(key.getKeyID()).build(),
                 new JWTClaimsSet.Builder()

@@ -17,7 +17,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.lakeward.common.config.ConfigProblems;
@@ -42,8 +41,9 @@ import org.junit.jupiter.api.Test;
  * An issuer's access tokens must carry the one algorithm it is pinned to, even when its key set
  * also publishes keys for others. Each issuer here publishes an EC P-256, an EC P-384 and an RSA
  * key; {@code ec} is pinned to ES256, {@code rsa} takes the default RS256. Verification runs
- * against key sets served from memory: what is under test is the verifier's choice of algorithm
- * and key, which no identity provider decides.
+ * against discovery documents and key sets served from memory, the key sets at places no
+ * identity provider's make would suggest: what is under test is the verifier's choice of
+ * algorithm and key, which no identity provider decides.
  */
 class IssuerAlgorithmPinningTest {
     private static final URI EC_ISSUER = URI.create("https://idp.example/realms/ec");
@@ -67,7 +67,8 @@ class IssuerAlgorithmPinningTest {
                 new AccessTokenVerifier.Settings("lakeward-gateway", Duration.ofSeconds(30), Duration.ofMinutes(5), 0,
                         Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(12),
                         IssuerAlgorithms.of(Map.of(EC_ISSUER, JWSAlgorithm.ES256))),
-                url -> new Resource(jwks, "application/json"), new SimpleMeterRegistry(), Clock.systemUTC());
+                DiscoveryDocuments.serving(Map.of(EC_ISSUER, URI.create("https://keys.example/ec"), RSA_ISSUER, URI.create("https://keys.example/rsa")),
+                        jwks), new SimpleMeterRegistry(), Clock.systemUTC());
     }
 
     @Test

@@ -90,7 +90,7 @@ public class SessionLookupBenchmark {
             cookies.add(cookie);
         }
         sessions = new SessionService(new InMemoryTenantDirectory(List.of(tenant)), store, cipher, id -> java.util.Optional.empty(),
-                null, null, null, SessionConfig.defaults(), Clock.systemUTC());
+                null, null, null, null, SessionConfig.defaults(), Clock.systemUTC());
     }
 
     @TearDown(Level.Trial)

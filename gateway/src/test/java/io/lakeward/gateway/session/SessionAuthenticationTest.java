@@ -58,7 +58,7 @@ class SessionAuthenticationTest {
         SessionConfig config = SessionConfig.defaults();
         // resolving a live session needs neither the identity provider nor the cipher: the rest stays unused
         SessionService sessions = new SessionService(new InMemoryTenantDirectory(tenants), store,
-                TestBrowserLogins.cipher(directory, List.of(ACME, GLOBEX)), tenant -> java.util.Optional.empty(), null, null, null, config,
+                TestBrowserLogins.cipher(directory, List.of(ACME, GLOBEX)), tenant -> java.util.Optional.empty(), null, null, null, null, config,
                 Clock.fixed(NOW, ZoneOffset.UTC));
         vertx = Vertx.vertx();
         SessionAuthentication authentication = new SessionAuthentication(sessions, vertx.createSharedWorkerExecutor("test-sessions", 2));
