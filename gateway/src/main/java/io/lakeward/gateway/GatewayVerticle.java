@@ -210,7 +210,7 @@ public final class GatewayVerticle extends VerticleBase {
         TokenApi tokenApi = new TokenApi(personalTokenStore, personalTokens, new SecureRandom(), databaseWorkers, audit, tokens,
                 Clock.systemUTC());
         BrowserLogin.Mounted signIn = browserLogin.mount(tenants, verifier, tokenWorkers, audit, sslContext(),
-                config.identityProviderTimeout(), config.clockSkew());
+                config.identityProviderTimeout(), config.clockSkew(), tokens.algorithms());
         RateLimits limits = new RateLimits(
                 new RateLimiter(config.tenantRateLimit().perSecond(), config.tenantRateLimit().burst(), Clock.systemUTC()),
                 new RateLimiter(config.principalRateLimit().perSecond(), config.principalRateLimit().burst(), Clock.systemUTC()));

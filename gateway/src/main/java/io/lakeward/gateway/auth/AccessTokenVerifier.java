@@ -103,7 +103,7 @@ public final class AccessTokenVerifier {
         this.tenants = tenants;
         this.settings = settings;
         this.retriever = retriever;
-        this.discovery = new OidcDiscovery(retriever, settings.keysRefetchInterval());
+        this.discovery = new OidcDiscovery(retriever, settings.algorithms()::of, settings.keysRefetchInterval());
         this.metrics = metrics;
         this.clock = clock;
         this.cache = new VerifiedTokenCache<>(settings.cacheTtl(), settings.cacheSize(), clock);

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Validates the ID token of a login (OpenID Connect Core 3.1.3.7) and the logout token of a
  * back-channel logout (OpenID Connect Back-Channel Logout 2.6), each against the one issuer of the
- * tenant. Both: RS256 only, signature by a key of that issuer, {@code iss} exactly the issuer,
+ * tenant. Both: the one algorithm the issuer is pinned to ({@code gateway.token.algorithms}, RS256
+ * by default), signature by a key of that issuer, {@code iss} exactly the issuer,
  * {@code aud} exactly the gateway's client, {@code iat} not in the future beyond the clock skew
  * and not older than {@code maximumAge}, {@code exp} (when present) not past beyond the skew.
  * ID tokens: header {@code typ: JWT}, payload {@code typ: ID}, {@code azp} the client, {@code nonce}
@@ -46,14 +47,16 @@ public final class IdTokenValidator {
     private static final int MAXIMUM_TOKEN_LENGTH = 16 * 1024;
 
     private final Function<URI, JWKSource<SecurityContext>> keys;
+    private final Function<URI, JWSAlgorithm> algorithms;
     private final String clientId;
     private final Duration clockSkew;
     private final Duration maximumAge;
     private final Clock clock;
 
-    public IdTokenValidator(Function<URI, JWKSource<SecurityContext>> keys, String clientId, Duration clockSkew, Duration maximumAge,
-                            Clock clock) {
+    public IdTokenValidator(Function<URI, JWKSource<SecurityContext>> keys, Function<URI, JWSAlgorithm> algorithms, String clientId,
+                            Duration clockSkew, Duration maximumAge, Clock clock) {
         this.keys = keys;
+        this.algorithms = algorithms;
         this.clientId = clientId;
         this.clockSkew = clockSkew;
         this.maximumAge = maximumAge;
@@ -103,7 +106,7 @@ public final class IdTokenValidator {
         }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(headerType));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys.apply(issuer)));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms.apply(issuer), keys.apply(issuer)));
         DefaultJWTClaimsVerifier<SecurityContext> verifier = new DefaultJWTClaimsVerifier<>(
                 new HashSet<>(Set.of(clientId)), exact, new HashSet<>(required), new HashSet<>(prohibited)) {
             @Override

@@ -2,6 +2,7 @@ package io.lakeward.gateway.login;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
 import io.lakeward.common.json.Json;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * this relying party needs): the document's {@code issuer} is exactly the issuer it was fetched
  * for (so a document cannot hand one tenant's login to another issuer), every endpoint is an
  * absolute https URL, the code flow is offered, PKCE offers S256 if the issuer lists methods, and
- * ID tokens can be RS256-signed. A document that fails any check is refused whole, naming what is
+ * ID tokens can be signed with the algorithm the issuer is pinned to. A document that fails any check is refused whole, naming what is
  * wrong. The last good endpoints of each issuer are remembered: logins refetch them (a login also
  * proves the issuer is reachable), everything else reuses them. Blocking: call on a worker pool.
  */
@@ -33,6 +35,7 @@ public final class OidcDiscovery {
     private static final int MAXIMUM_DOCUMENT_LENGTH = 64 * 1024;
 
     private final ResourceRetriever retriever;
+    private final Function<URI, JWSAlgorithm> pinned;
     private final long retryIntervalNanos;
     private final Map<String, OidcEndpoints> known = new ConcurrentHashMap<>();
     private final Map<String, Long> lastFailure = new ConcurrentHashMap<>();
@@ -42,15 +45,16 @@ public final class OidcDiscovery {
      *        this much later: tokens naming an issuer that is down (a back-channel logout needs no
      *        credential at all) cannot make the gateway fetch its document at their rate
      */
-    public OidcDiscovery(ResourceRetriever retriever, Duration retryInterval) {
+    public OidcDiscovery(ResourceRetriever retriever, Function<URI, JWSAlgorithm> pinned, Duration retryInterval) {
         this.retriever = retriever;
+        this.pinned = pinned;
         this.retryIntervalNanos = retryInterval.toNanos();
     }
 
     /** Fetches over TLS with {@code trust}, each fetch bounded by {@code timeout}. */
-    public OidcDiscovery(Duration timeout, SSLSocketFactory trust, Duration retryInterval) {
+    public OidcDiscovery(Duration timeout, SSLSocketFactory trust, Function<URI, JWSAlgorithm> pinned, Duration retryInterval) {
         this(new DefaultResourceRetriever(Math.toIntExact(timeout.toMillis()), Math.toIntExact(timeout.toMillis()), MAXIMUM_DOCUMENT_LENGTH,
-                true, trust), retryInterval);
+                true, trust), pinned, retryInterval);
     }
 
     /** A discovery document that cannot be used; the message says why. */
@@ -66,7 +70,7 @@ public final class OidcDiscovery {
     public OidcEndpoints discover(URI issuer) throws IOException {
         OidcEndpoints endpoints;
         try {
-            endpoints = parse(issuer, retriever.retrieveResource(OidcDiscovery.discoveryUrl(issuer)).getContent());
+            endpoints = parse(issuer, retriever.retrieveResource(OidcDiscovery.discoveryUrl(issuer)).getContent(), pinned.apply(issuer));
         } catch (IOException e) {
             lastFailure.put(issuer.toString(), System.nanoTime());
             throw e;
@@ -106,7 +110,7 @@ public final class OidcDiscovery {
     }
 
     /** The endpoints of a discovery document fetched for {@code issuer}, or why it cannot be used. */
-    static OidcEndpoints parse(URI issuer, String content) throws InvalidDiscovery {
+    static OidcEndpoints parse(URI issuer, String content, JWSAlgorithm idTokenAlgorithm) throws InvalidDiscovery {
         if (content == null || content.length() > MAXIMUM_DOCUMENT_LENGTH) {
             throw new InvalidDiscovery(issuer, "is missing or larger than " + MAXIMUM_DOCUMENT_LENGTH + " characters");
         }
@@ -134,8 +138,8 @@ public final class OidcDiscovery {
         if (!lists(document, "code_challenge_methods_supported", "S256", false)) {
             problems.add("code_challenge_methods_supported does not offer S256");
         }
-        if (!lists(document, "id_token_signing_alg_values_supported", "RS256", true)) {
-            problems.add("id_token_signing_alg_values_supported does not offer RS256");
+        if (!lists(document, "id_token_signing_alg_values_supported", idTokenAlgorithm.getName(), true)) {
+            problems.add("id_token_signing_alg_values_supported does not offer " + idTokenAlgorithm.getName() + ", the algorithm the issuer is pinned to");
         }
         if (!problems.isEmpty()) {
             throw new InvalidDiscovery(issuer, "cannot be used: " + String.join("; ", problems));

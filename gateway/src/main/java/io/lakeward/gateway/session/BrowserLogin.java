@@ -4,6 +4,7 @@ import io.lakeward.common.session.BrowserSessionStore;
 import io.lakeward.common.tenant.TenantDirectory;
 import io.lakeward.gateway.audit.RequestAudit;
 import io.lakeward.gateway.auth.AccessTokenVerifier;
+import io.lakeward.gateway.auth.IssuerAlgorithms;
 import io.lakeward.gateway.login.IdTokenValidator;
 import io.lakeward.gateway.login.LoginClients;
 import io.lakeward.gateway.login.OidcDiscovery;
@@ -37,16 +38,16 @@ public record BrowserLogin(BrowserSessionStore store, EnvelopeCipher cipher, Log
     }
 
     public Mounted mount(TenantDirectory tenants, AccessTokenVerifier accessTokens, WorkerExecutor workers, RequestAudit audit,
-                         SSLContext identityProviderTrust, Duration timeout, Duration clockSkew) {
+                         SSLContext identityProviderTrust, Duration timeout, Duration clockSkew, IssuerAlgorithms algorithms) {
         Clock clock = Clock.systemUTC();
         HttpClient http = HttpClient.newBuilder()
                 .sslContext(identityProviderTrust)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        OidcDiscovery discovery = new OidcDiscovery(timeout, identityProviderTrust.getSocketFactory(), config.keyRefreshInterval());
+        OidcDiscovery discovery = new OidcDiscovery(timeout, identityProviderTrust.getSocketFactory(), algorithms::of, config.keyRefreshInterval());
         ProviderKeys keys = new ProviderKeys(timeout, identityProviderTrust.getSocketFactory(), discovery, config.keyRefreshInterval());
-        IdTokenValidator idTokens = new IdTokenValidator(keys::of, config.clientId(), clockSkew, MAXIMUM_ID_TOKEN_AGE, clock);
+        IdTokenValidator idTokens = new IdTokenValidator(keys::of, algorithms::of, config.clientId(), clockSkew, MAXIMUM_ID_TOKEN_AGE, clock);
         SessionService sessions = new SessionService(tenants, store, cipher, clients, new TokenEndpoint(http, discovery, config.clientId(), timeout),
                 discovery, idTokens, accessTokens, config, clock);
         return new Mounted(new SessionAuthentication(sessions, workers), new LoginRoutes(sessions, workers, audit));

@@ -48,7 +48,7 @@ class IdTokenValidatorTest {
         trusted = new RSAKeyGenerator(2048).keyID("trusted").generate();
         stranger = new RSAKeyGenerator(2048).keyID("trusted").generate();
         ImmutableJWKSet<SecurityContext> keys = new ImmutableJWKSet<>(new JWKSet(trusted.toPublicJWK()));
-        validator = new IdTokenValidator(issuer -> keys, CLIENT, Duration.ofSeconds(30), Duration.ofMinutes(10),
+        validator = new IdTokenValidator(issuer -> keys, issuer -> JWSAlgorithm.RS256, CLIENT, Duration.ofSeconds(30), Duration.ofMinutes(10),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -91,6 +91,20 @@ class IdTokenValidatorTest {
     @Test
     void aValidIdTokenIsAccepted() throws Exception {
         assertEquals("user-1", validator.validateIdToken(ISSUER, id(claims -> claims), NONCE).getSubject());
+    }
+
+    /** An issuer pinned to another algorithm refuses the same, correctly signed, RS256 tokens. */
+    @Test
+    void tokensOfAnotherAlgorithmThanTheIssuersPinAreRefused() throws Exception {
+        ImmutableJWKSet<SecurityContext> keys = new ImmutableJWKSet<>(new JWKSet(trusted.toPublicJWK()));
+        IdTokenValidator pinnedToPs256 = new IdTokenValidator(issuer -> keys, issuer -> JWSAlgorithm.PS256, CLIENT, Duration.ofSeconds(30),
+                Duration.ofMinutes(10), Clock.fixed(NOW, ZoneOffset.UTC));
+        String idToken = id(claims -> claims);
+        assertEquals("user-1", validator.validateIdToken(ISSUER, idToken, NONCE).getSubject());
+        assertEquals(ErrorCode.UNAUTHENTICATED, assertThrows(LakewardException.class,
+                () -> pinnedToPs256.validateIdToken(ISSUER, idToken, NONCE)).code());
+        assertEquals(ErrorCode.UNAUTHENTICATED, assertThrows(LakewardException.class,
+                () -> pinnedToPs256.validateLogoutToken(ISSUER, logout(claims -> claims))).code());
     }
 
     @Test

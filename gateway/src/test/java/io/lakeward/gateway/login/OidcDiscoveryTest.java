@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JWSAlgorithm;
 import io.lakeward.common.json.Json;
 import java.net.URI;
 import java.util.List;
@@ -37,7 +38,7 @@ class OidcDiscoveryTest {
 
     @Test
     void theEndpointsComeFromTheDocument() throws Exception {
-        OidcEndpoints endpoints = OidcDiscovery.parse(ISSUER, document().toString());
+        OidcEndpoints endpoints = OidcDiscovery.parse(ISSUER, document().toString(), JWSAlgorithm.RS256);
         assertEquals(URI.create("https://login.example/tenant-1/oauth2/v2.0/authorize"), endpoints.authorization());
         assertEquals(URI.create("https://login.example/tenant-1/oauth2/v2.0/token"), endpoints.token());
         assertEquals(URI.create("https://login.example/tenant-1/oauth2/v2.0/logout"), endpoints.endSession());
@@ -46,7 +47,7 @@ class OidcDiscoveryTest {
         ObjectNode withoutLogout = document();
         withoutLogout.remove("end_session_endpoint");
         withoutLogout.remove("code_challenge_methods_supported");
-        assertNull(OidcDiscovery.parse(ISSUER, withoutLogout.toString()).endSession(), "RP-initiated logout is optional");
+        assertNull(OidcDiscovery.parse(ISSUER, withoutLogout.toString(), JWSAlgorithm.RS256).endSession(), "RP-initiated logout is optional");
     }
 
     @Test
@@ -69,11 +70,15 @@ class OidcDiscoveryTest {
             ObjectNode document = document();
             test.change().accept(document);
             OidcDiscovery.InvalidDiscovery refused = assertThrows(OidcDiscovery.InvalidDiscovery.class,
-                    () -> OidcDiscovery.parse(ISSUER, document.toString()), test.problem());
+                    () -> OidcDiscovery.parse(ISSUER, document.toString(), JWSAlgorithm.RS256), test.problem());
             assertTrue(refused.getMessage().contains(test.problem()), refused.getMessage() + " should say " + test.problem());
         }
-        assertThrows(OidcDiscovery.InvalidDiscovery.class, () -> OidcDiscovery.parse(ISSUER, "[]"));
-        assertThrows(OidcDiscovery.InvalidDiscovery.class, () -> OidcDiscovery.parse(ISSUER, "not json"));
+        assertThrows(OidcDiscovery.InvalidDiscovery.class, () -> OidcDiscovery.parse(ISSUER, "[]", JWSAlgorithm.RS256));
+        assertThrows(OidcDiscovery.InvalidDiscovery.class, () -> OidcDiscovery.parse(ISSUER, "not json", JWSAlgorithm.RS256));
+        // an issuer pinned to ES256 must offer ES256 ID tokens; this document offers RS256 only
+        OidcDiscovery.InvalidDiscovery pinned = assertThrows(OidcDiscovery.InvalidDiscovery.class,
+                () -> OidcDiscovery.parse(ISSUER, document().toString(), JWSAlgorithm.ES256));
+        assertTrue(pinned.getMessage().contains("does not offer ES256"), pinned.getMessage());
     }
 
     @Test
@@ -83,7 +88,7 @@ class OidcDiscoveryTest {
             assertEquals("https://login.example/tenant-1/v2.0/.well-known/openid-configuration", url.toString());
             fetches.incrementAndGet();
             return new com.nimbusds.jose.util.Resource(document().toString(), "application/json");
-        }, java.time.Duration.ofSeconds(30));
+        }, issuer -> JWSAlgorithm.RS256, java.time.Duration.ofSeconds(30));
         assertTrue(discovery.known(ISSUER).isEmpty());
         discovery.endpoints(ISSUER);
         discovery.endpoints(ISSUER);
@@ -99,7 +104,7 @@ class OidcDiscoveryTest {
         OidcDiscovery discovery = new OidcDiscovery(url -> {
             fetches.incrementAndGet();
             throw new java.io.IOException("connection refused");
-        }, java.time.Duration.ofMinutes(5));
+        }, issuer -> JWSAlgorithm.RS256, java.time.Duration.ofMinutes(5));
         for (int i = 0; i < 10; i++) {
             assertThrows(java.io.IOException.class, () -> discovery.endpoints(ISSUER));
         }
