@@ -28,6 +28,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The admin policy store's rules: read, change (validated first, then one new revision with what
@@ -92,83 +95,43 @@ public final class PolicyAdminService {
 
     public Current createGrant(Principal caller, RequestId requestId, Long ifMatch, PolicyDocument.Grant submitted) {
         PolicyDocument.Grant grant = PolicyValidation.grant(submitted);
-        return change(caller, requestId, ifMatch, "grant.create", document -> {
-            if (document.grants().contains(grant)) {
-                throw new LakewardException(ErrorCode.RESOURCE_ALREADY_EXISTS, "this grant exists already");
-            }
-            List<PolicyDocument.Grant> grants = new ArrayList<>(document.grants());
-            grants.add(grant);
-            return new Changed(document.withGrants(grants), null, grant);
-        });
+        return change(caller, requestId, ifMatch, "grant.create",
+                document -> added(document.grants(), grant, "this grant exists already", document::withGrants));
     }
 
     public Current deleteGrant(Principal caller, RequestId requestId, Long ifMatch, PolicyDocument.Grant submitted) {
         PolicyDocument.Grant grant = PolicyValidation.grant(submitted);
-        return change(caller, requestId, ifMatch, "grant.delete", document -> {
-            if (!document.grants().contains(grant)) {
-                throw LakewardException.notFound("no such grant");
-            }
-            List<PolicyDocument.Grant> grants = new ArrayList<>(document.grants());
-            grants.remove(grant);
-            return new Changed(document.withGrants(grants), grant, null);
-        });
+        return change(caller, requestId, ifMatch, "grant.delete",
+                document -> removed(document.grants(), grant::equals, () -> LakewardException.notFound("no such grant"), document::withGrants));
     }
 
     public Current putRowFilter(Principal caller, RequestId requestId, Long ifMatch, PolicyDocument.RowFilter submitted) {
         PolicyDocument.RowFilter filter = PolicyValidation.rowFilter(submitted);
-        return change(caller, requestId, ifMatch, "row_filter.put", document -> {
-            PolicyDocument.RowFilter before = document.rowFilters().stream().filter(f -> f.table().equals(filter.table())).findFirst().orElse(null);
-            List<PolicyDocument.RowFilter> filters = new ArrayList<>(document.rowFilters());
-            filters.removeIf(f -> f.table().equals(filter.table()));
-            filters.add(filter);
-            return new Changed(document.withRowFilters(filters), before, filter);
-        });
+        return change(caller, requestId, ifMatch, "row_filter.put",
+                document -> replaced(document.rowFilters(), f -> f.table().equals(filter.table()), filter, document::withRowFilters));
     }
 
     public Current deleteRowFilter(Principal caller, RequestId requestId, Long ifMatch, String table) {
         String name = PolicyValidation.dottedName("table", table, 3);
-        return change(caller, requestId, ifMatch, "row_filter.delete", document -> {
-            PolicyDocument.RowFilter before = document.rowFilters().stream().filter(f -> f.table().equals(name)).findFirst()
-                    .orElseThrow(() -> LakewardException.notFound("table " + name + " has no row filter"));
-            List<PolicyDocument.RowFilter> filters = new ArrayList<>(document.rowFilters());
-            filters.remove(before);
-            return new Changed(document.withRowFilters(filters), before, null);
-        });
+        return change(caller, requestId, ifMatch, "row_filter.delete", document -> removed(document.rowFilters(), f -> f.table().equals(name),
+                () -> LakewardException.notFound("table " + name + " has no row filter"), document::withRowFilters));
     }
 
     public Current addColumnTag(Principal caller, RequestId requestId, Long ifMatch, PolicyDocument.ColumnTag submitted) {
         PolicyDocument.ColumnTag tag = PolicyValidation.columnTag(submitted);
-        return change(caller, requestId, ifMatch, "column_tag.create", document -> {
-            if (document.columnTags().contains(tag)) {
-                throw new LakewardException(ErrorCode.RESOURCE_ALREADY_EXISTS, "the column carries this tag already");
-            }
-            List<PolicyDocument.ColumnTag> tags = new ArrayList<>(document.columnTags());
-            tags.add(tag);
-            return new Changed(document.withColumnTags(tags), null, tag);
-        });
+        return change(caller, requestId, ifMatch, "column_tag.create",
+                document -> added(document.columnTags(), tag, "the column carries this tag already", document::withColumnTags));
     }
 
     public Current deleteColumnTag(Principal caller, RequestId requestId, Long ifMatch, PolicyDocument.ColumnTag submitted) {
         PolicyDocument.ColumnTag tag = PolicyValidation.columnTag(submitted);
-        return change(caller, requestId, ifMatch, "column_tag.delete", document -> {
-            if (!document.columnTags().contains(tag)) {
-                throw LakewardException.notFound("the column does not carry this tag");
-            }
-            List<PolicyDocument.ColumnTag> tags = new ArrayList<>(document.columnTags());
-            tags.remove(tag);
-            return new Changed(document.withColumnTags(tags), tag, null);
-        });
+        return change(caller, requestId, ifMatch, "column_tag.delete", document -> removed(document.columnTags(), tag::equals,
+                () -> LakewardException.notFound("the column does not carry this tag"), document::withColumnTags));
     }
 
     public Current putMask(Principal caller, RequestId requestId, Long ifMatch, PolicyDocument.Mask submitted) {
         PolicyDocument.Mask mask = PolicyValidation.mask(submitted);
-        return change(caller, requestId, ifMatch, "mask.put", document -> {
-            PolicyDocument.Mask before = document.masks().stream().filter(m -> m.sameTarget(mask)).findFirst().orElse(null);
-            List<PolicyDocument.Mask> masks = new ArrayList<>(document.masks());
-            masks.removeIf(m -> m.sameTarget(mask));
-            masks.add(mask);
-            return new Changed(document.withMasks(masks), before, mask);
-        });
+        return change(caller, requestId, ifMatch, "mask.put", document -> replaced(document.masks(), mask::sameTarget, mask, document::withMasks));
     }
 
     public Current deleteMask(Principal caller, RequestId requestId, Long ifMatch, PolicyDocument.Mask submitted) {
@@ -178,13 +141,36 @@ public final class PolicyAdminService {
         // the type does not identify a mask: any valid one will do for the check
         PolicyDocument.Mask target = PolicyValidation.mask(new PolicyDocument.Mask(submitted.target(), submitted.table(), submitted.column(),
                 submitted.tag(), "null", List.of()));
-        return change(caller, requestId, ifMatch, "mask.delete", document -> {
-            PolicyDocument.Mask before = document.masks().stream().filter(m -> m.sameTarget(target)).findFirst()
-                    .orElseThrow(() -> LakewardException.notFound("no such mask"));
-            List<PolicyDocument.Mask> masks = new ArrayList<>(document.masks());
-            masks.remove(before);
-            return new Changed(document.withMasks(masks), before, null);
-        });
+        return change(caller, requestId, ifMatch, "mask.delete", document -> removed(document.masks(), target::sameTarget,
+                () -> LakewardException.notFound("no such mask"), document::withMasks));
+    }
+
+    /** {@code entries} with {@code entry} added; refused as existing already if it is there. */
+    private static <T> Changed added(List<T> entries, T entry, String exists, Function<List<T>, PolicyDocument> with) {
+        if (entries.contains(entry)) {
+            throw new LakewardException(ErrorCode.RESOURCE_ALREADY_EXISTS, exists);
+        }
+        List<T> changed = new ArrayList<>(entries);
+        changed.add(entry);
+        return new Changed(with.apply(changed), null, entry);
+    }
+
+    /** {@code entries} with {@code entry} in place of the one it replaces ({@code same}), if any. */
+    private static <T> Changed replaced(List<T> entries, Predicate<T> same, T entry, Function<List<T>, PolicyDocument> with) {
+        T before = entries.stream().filter(same).findFirst().orElse(null);
+        List<T> changed = new ArrayList<>(entries);
+        changed.removeIf(same);
+        changed.add(entry);
+        return new Changed(with.apply(changed), before, entry);
+    }
+
+    /** {@code entries} without the first one {@code which} selects; {@code missing} when there is none. */
+    private static <T> Changed removed(List<T> entries, Predicate<T> which, Supplier<LakewardException> missing,
+                                       Function<List<T>, PolicyDocument> with) {
+        T before = entries.stream().filter(which).findFirst().orElseThrow(missing);
+        List<T> changed = new ArrayList<>(entries);
+        changed.remove(before);
+        return new Changed(with.apply(changed), before, null);
     }
 
     /**
@@ -346,7 +332,7 @@ public final class PolicyAdminService {
     private record Changed(PolicyDocument document, Object before, Object after) {
     }
 
-    private Current change(Principal caller, RequestId requestId, Long ifMatch, String kind, java.util.function.Function<PolicyDocument, Changed> edit) {
+    private Current change(Principal caller, RequestId requestId, Long ifMatch, String kind, Function<PolicyDocument, Changed> edit) {
         authorize(caller, requestId, kind.startsWith("membership") ? "group.update" : "policy.update");
         Current current = load(caller.tenant());
         if (ifMatch != null && ifMatch != current.revision()) {
