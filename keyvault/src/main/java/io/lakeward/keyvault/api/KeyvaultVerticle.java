@@ -11,15 +11,13 @@ import io.lakeward.audit.client.event.ResourceReference;
 import io.lakeward.audit.client.event.Response;
 import io.lakeward.audit.client.event.Source;
 import io.lakeward.audit.client.outbox.AuditOutbox;
-import io.lakeward.common.error.ErrorBody;
 import io.lakeward.common.error.ErrorCode;
 import io.lakeward.common.error.LakewardException;
 import io.lakeward.common.json.Json;
 import io.lakeward.keyvault.Keyvault;
-import io.lakeward.service.FailureHandler;
+import io.lakeward.service.AuditedAnswers;
 import io.lakeward.service.OperationalRoutes;
 import io.lakeward.service.RequestIds;
-import io.lakeward.service.Responses;
 import io.lakeward.service.ServiceRouters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -34,8 +32,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,28 +168,8 @@ public final class KeyvaultVerticle extends VerticleBase {
 
     /** Audits the call, then answers it: the result on success, the one error shape otherwise. */
     private void answer(RoutingContext context, String action, TokenScope scope, Touched touched, Throwable failure, Object result) {
-        ErrorCode code = failure == null ? null : failure instanceof LakewardException known ? known.code() : ErrorCode.INTERNAL_ERROR;
-        int status = failure == null ? 200 : ErrorBody.statusOf(failure);
-        CompletionStage<Void> appended;
-        try {
-            appended = audit.append(event(context, action, scope, touched, status, code));
-        } catch (RuntimeException e) {
-            appended = CompletableFuture.failedFuture(e);
-        }
-        Future.fromCompletionStage(appended, context.vertx().getOrCreateContext())
-                .onSuccess(ignored -> {
-                    if (failure == null) {
-                        Responses.json(context, 200, result);
-                    } else {
-                        FailureHandler.answer(context, failure);
-                    }
-                })
-                .onFailure(refused -> {
-                    LOG.error("request {}: the keyvault audit outbox did not take its event, refusing: {}",
-                            RequestIds.of(context).value(), refused.toString());
-                    FailureHandler.answer(context, new LakewardException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-                            "the keyvault is temporarily unavailable; retry later"));
-                });
+        AuditedAnswers.answer(context, failure, result,
+                outcome -> audit.append(event(context, action, scope, touched, outcome.status(), outcome.code())), "the keyvault");
     }
 
     private static AuditEvent event(RoutingContext context, String action, TokenScope scope, Touched touched, int status, ErrorCode code) {

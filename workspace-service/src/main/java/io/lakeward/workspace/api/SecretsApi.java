@@ -12,18 +12,15 @@ import io.lakeward.audit.client.event.ResourceReference;
 import io.lakeward.audit.client.event.Response;
 import io.lakeward.audit.client.event.Source;
 import io.lakeward.audit.client.outbox.AuditOutbox;
-import io.lakeward.common.error.ErrorBody;
 import io.lakeward.common.error.ErrorCode;
 import io.lakeward.common.error.LakewardException;
 import io.lakeward.common.identity.InternalIdentity;
 import io.lakeward.common.identity.Principal;
 import io.lakeward.common.json.Json;
-import io.lakeward.service.FailureHandler;
+import io.lakeward.service.AuditedAnswers;
 import io.lakeward.service.InternalIdentityHandler;
 import io.lakeward.service.RequestIds;
-import io.lakeward.service.Responses;
 import io.lakeward.workspace.secret.SecretService;
-import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -34,10 +31,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Databricks secrets API 2.0 ({@code /api/2.0/secrets/...}): thin handlers that parse, call the
@@ -46,7 +39,6 @@ import org.slf4j.LoggerFactory;
  * Values never appear in a list answer, a log line or an audit event.
  */
 public final class SecretsApi {
-    private static final Logger LOG = LoggerFactory.getLogger(SecretsApi.class);
     private static final ObjectMapper MAPPER = Json.newMapper();
     private static final String BASE = "/api/2.0/secrets";
 
@@ -207,28 +199,10 @@ public final class SecretsApi {
                 .onComplete(result -> answer(context, action, caller, touched, result.cause(), result.result()));
     }
 
+    /** Audits the call, then answers it: the result on success, the one error shape otherwise. */
     private void answer(RoutingContext context, String action, Principal caller, Touched touched, Throwable failure, Object result) {
-        ErrorCode code = failure == null ? null : failure instanceof LakewardException known ? known.code() : ErrorCode.INTERNAL_ERROR;
-        int status = failure == null ? 200 : ErrorBody.statusOf(failure);
-        CompletionStage<Void> appended;
-        try {
-            appended = audit.append(event(context, action, caller, touched, status, code));
-        } catch (RuntimeException e) {
-            appended = CompletableFuture.failedFuture(e);
-        }
-        Future.fromCompletionStage(appended, context.vertx().getOrCreateContext())
-                .onSuccess(ignored -> {
-                    if (failure == null) {
-                        Responses.json(context, 200, result);
-                    } else {
-                        FailureHandler.answer(context, failure);
-                    }
-                })
-                .onFailure(refused -> {
-                    LOG.error("request {}: the audit outbox did not take its event, refusing: {}", RequestIds.of(context).value(), refused.toString());
-                    FailureHandler.answer(context, new LakewardException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-                            "the service is temporarily unavailable; retry later"));
-                });
+        AuditedAnswers.answer(context, failure, result,
+                outcome -> audit.append(event(context, action, caller, touched, outcome.status(), outcome.code())), "the service");
     }
 
     private static AuditEvent event(RoutingContext context, String action, Principal caller, Touched touched, int status, ErrorCode code) {
