@@ -54,12 +54,12 @@ public record EmbeddedPolicyConfig(
 
     /**
      * One instance and one thread per processor, 1024 queued evaluations, 500 ms per decision of
-     * which at most 250 ms waiting for an instance, 64 MiB of Wasm memory per instance, 65,536
+     * which at most 250 ms waiting for an instance, 64 MiB of Wasm memory per instance, 16,384
      * cached answers per data revision.
      */
     public static EmbeddedPolicyConfig defaults() {
         int processors = Runtime.getRuntime().availableProcessors();
-        return new EmbeddedPolicyConfig(processors, processors, 1024, Duration.ofMillis(500), Duration.ofMillis(250), 1024, 65_536);
+        return new EmbeddedPolicyConfig(processors, processors, 1024, Duration.ofMillis(500), Duration.ofMillis(250), 1024, 16_384);
     }
 
     public EmbeddedPolicyConfig withPoolSize(int poolSize) {
