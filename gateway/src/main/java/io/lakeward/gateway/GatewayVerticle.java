@@ -8,7 +8,9 @@ import io.lakeward.gateway.audit.RequestAudit;
 import io.lakeward.gateway.auth.AccessTokenVerifier;
 import io.lakeward.gateway.auth.BearerAuthentication;
 import io.lakeward.gateway.auth.IssuerReadinessCheck;
+import io.lakeward.gateway.auth.OwnerStanding;
 import io.lakeward.gateway.auth.PersonalAccessTokenVerifier;
+import io.lakeward.gateway.auth.WorkspaceOwnerStanding;
 import io.lakeward.gateway.edge.RateLimiter;
 import io.lakeward.gateway.edge.RateLimits;
 import io.lakeward.gateway.policy.PolicyEnforcement;
@@ -201,7 +203,11 @@ public final class GatewayVerticle extends VerticleBase {
                 tokens.cacheTtl(), tokens.cacheSize(), tokens.keysCacheTtl(), tokens.keysRefetchInterval(), tokens.keysOutageTolerance(),
                 tokens.algorithms()),
                 config.identityProviderTimeout(), sslSocketFactory(), metrics, Clock.systemUTC());
-        PersonalAccessTokenVerifier personalTokens = new PersonalAccessTokenVerifier(personalTokenStore, tokens.personalTokenCacheTtl(),
+        // a token's owner is looked up in the identity directory, which the workspace-service holds
+        OwnerStanding owners = upstreams.containsKey("workspace-service")
+                ? new WorkspaceOwnerStanding(upstreams.get("workspace-service"), signer, config.identityProviderTimeout())
+                : OwnerStanding.unknown();
+        PersonalAccessTokenVerifier personalTokens = new PersonalAccessTokenVerifier(personalTokenStore, owners, tokens.personalTokenCacheTtl(),
                 tokens.cacheSize(), Clock.systemUTC());
         OperationalRoutes operational = new OperationalRoutes(vertx, "gateway",
                 List.of(new IssuerReadinessCheck(tenants, identityProvider, config.identityProviderTimeout(), config.managedIssuerPrefix())));

@@ -394,6 +394,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return services;
     }
 
+    /** An administration client of the platform's identity provider (a new session each call). */
+    public io.lakeward.infra.keycloak.KeycloakAdminClient identityProviderAdmin() throws java.io.IOException {
+        return keycloak.adminClient();
+    }
+
     /** The tenant registry the gateway maps hosts from. */
     public TenantRegistry tenantRegistry() {
         return registry;

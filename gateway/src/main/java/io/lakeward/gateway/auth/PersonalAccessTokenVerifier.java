@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * within {@code cacheTtl}. Last use is recorded in memory and written coalesced by
  * {@link #flushLastUse}, not once per request.
  *
+ * <p>A user's token acts with its owner's standing in the identity directory
+ * ({@link OwnerStanding}), asked at each verification (so at most once per {@code cacheTtl} per
+ * token): refused once the owner is disabled or deleted, with the owner's current roles and groups
+ * otherwise; with the roles and groups it recorded when the directory cannot say.
+ *
  * <p>Blocking: {@link #verify} and {@link #flushLastUse} query the metadata database. Call them on a worker pool.
  */
 public final class PersonalAccessTokenVerifier {
@@ -37,12 +42,19 @@ public final class PersonalAccessTokenVerifier {
     }
 
     private final PersonalAccessTokenStore store;
+    private final OwnerStanding owners;
     private final Clock clock;
     private final VerifiedTokenCache<Verified> cache;
     private final Map<TenantId, Map<String, Instant>> lastUse = new ConcurrentHashMap<>();
 
+    /** A verifier whose tokens act with what they recorded (no identity directory to ask). */
     public PersonalAccessTokenVerifier(PersonalAccessTokenStore store, Duration cacheTtl, int cacheSize, Clock clock) {
+        this(store, OwnerStanding.unknown(), cacheTtl, cacheSize, clock);
+    }
+
+    public PersonalAccessTokenVerifier(PersonalAccessTokenStore store, OwnerStanding owners, Duration cacheTtl, int cacheSize, Clock clock) {
         this.store = store;
+        this.owners = owners;
         this.clock = clock;
         this.cache = new VerifiedTokenCache<>(cacheTtl, cacheSize, clock);
     }
@@ -77,7 +89,7 @@ public final class PersonalAccessTokenVerifier {
         if (stored.isExpired(clock.instant())) {
             throw new TokenRefusedException(RefusalReason.EXPIRED);
         }
-        Verified verified = new Verified(principalOf(stored), stored.tokenId());
+        Verified verified = new Verified(withStanding(principalOf(stored)), stored.tokenId());
         cache.put(token, verified, stored.expiresAt());
         return used(tenant, verified);
     }
@@ -111,6 +123,24 @@ public final class PersonalAccessTokenVerifier {
         }
         lastUse.computeIfAbsent(tenant.id(), t -> new ConcurrentHashMap<>()).put(verified.tokenId(), clock.instant());
         return verified.principal();
+    }
+
+    /** The owner as the directory holds it now (users only: a service's roles are its client's, not the directory's). */
+    private Principal withStanding(Principal recorded) {
+        if (recorded.type() != Principal.PrincipalType.USER) {
+            return recorded;
+        }
+        OwnerStanding.Standing standing = owners.of(recorded);
+        return switch (standing.kind()) {
+            case GONE -> {
+                LOG.info("a personal access token of {} at {} was refused: the owner is disabled or deleted", recorded.subject(),
+                        recorded.tenant().value());
+                throw new TokenRefusedException(RefusalReason.OWNER_DISABLED);
+            }
+            case CURRENT -> new Principal(recorded.tenant(), recorded.subject(), recorded.name(), recorded.type(), standing.roles(),
+                    standing.groups(), recorded.authenticationMethod());
+            case UNKNOWN -> recorded;
+        };
     }
 
     private static Principal principalOf(PersonalAccessToken token) {

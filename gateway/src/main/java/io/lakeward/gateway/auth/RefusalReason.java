@@ -25,6 +25,8 @@ public enum RefusalReason {
     ISSUED_IN_FUTURE("issued_in_future"),
     UNKNOWN_TOKEN("unknown_token"),
     OTHER_TENANT("other_tenant"),
+    /** A personal access token whose owner the identity directory now holds disabled or no longer holds. */
+    OWNER_DISABLED("owner_disabled"),
     /** A browser session cookie that names no live session (unknown, ended, timed out or malformed). */
     NO_SESSION("no_session"),
     /** A state-changing request with a session cookie but without a valid CSRF token or from another site. */

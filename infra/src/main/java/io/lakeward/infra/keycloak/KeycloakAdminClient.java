@@ -143,6 +143,11 @@ public final class KeycloakAdminClient {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
+    /** Enables or disables a user: a disabled user cannot sign in, and the platform refuses its personal access tokens. */
+    public void setUserEnabled(String realm, String userId, boolean enabled) throws IOException {
+        expect(call("PUT", userPath(realm, userId), json.createObjectNode().put("enabled", enabled)), 204);
+    }
+
     /** Ends every session of a user; Keycloak then calls the back-channel logout of each client the sessions used. */
     public void logoutUser(String realm, String userId) throws IOException {
         expect(call("POST", userPath(realm, userId) + "/logout", null), 204);

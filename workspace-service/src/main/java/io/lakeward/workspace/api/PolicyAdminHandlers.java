@@ -76,6 +76,8 @@ public final class PolicyAdminHandlers {
         router.post(base + "/masks/delete").handler(context -> change(context, () ->
                 service.deleteMask(caller(context), requestId(context), ifMatch(context), body(context, PolicyDocument.Mask.class))));
         router.get(base + "/history").handler(context -> run(context, () -> history(context)));
+        // the gateway's check of a personal access token's owner, made as that owner: only the caller's own standing
+        router.get("/api/2.0/internal/identity/standing").handler(context -> run(context, () -> new Answer(200, service.standing(caller(context)), null)));
         router.post(base + "/rollback").handler(context -> change(context, () ->
                 service.rollback(caller(context), requestId(context), ifMatch(context), body(context, RollbackRequest.class).revisionNumber())));
         router.post(base + "/simulate").handler(context -> run(context, () ->

@@ -197,6 +197,28 @@ public final class PolicyAdminService {
     }
 
     /**
+     * What the identity directory says now of the caller itself: whether it still exists and is
+     * enabled, and its tenant roles and groups. The gateway asks this of a personal access token's
+     * owner (as that owner), so a token stops working when its owner is disabled or deleted and
+     * acts with the owner's current membership. A directory Lakeward does not manage says nothing.
+     */
+    public Standing standing(Principal caller) {
+        if (!directory.managed()) {
+            return new Standing(false, false, false, List.of(), List.of());
+        }
+        var user = directory.user(caller.tenant(), caller.subject());
+        if (user.isEmpty() || !user.get().enabled()) {
+            return new Standing(true, user.isPresent(), false, List.of(), List.of());
+        }
+        return new Standing(true, true, true, directory.realmRolesOf(caller.tenant(), caller.subject()).stream().sorted().toList(),
+                directory.groupsOf(caller.tenant(), caller.subject()).stream().sorted().toList());
+    }
+
+    /** A principal's standing in the identity directory ({@link #standing}). */
+    public record Standing(boolean managed, boolean exists, boolean enabled, List<String> roles, List<String> groups) {
+    }
+
+    /**
      * Records the membership the identity directory now holds for {@code userId} in a new
      * revision, so that decisions use it from the next one on, whatever the user's token says.
      */
