@@ -119,13 +119,16 @@ public final class GatewayVerticle extends VerticleBase {
      */
     public Future<GatewayVerticle> deploy(Vertx vertx) {
         java.util.concurrent.atomic.AtomicBoolean firstTaken = new java.util.concurrent.atomic.AtomicBoolean();
+        // built here, before any instance starts: the shared worker pools then belong to the gateway, not to whichever
+        // instance happens to start first (Vert.x closes a pool made in a verticle when that verticle is undeployed)
+        parts.get(() -> buildShared(vertx));
         return vertx.deployVerticle(() -> firstTaken.compareAndSet(false, true) ? this : new GatewayVerticle(this),
                 new DeploymentOptions().setInstances(config.instances())).map(this);
     }
 
     @Override
     public Future<?> start() {
-        Shared parts = this.parts.get(this::buildShared);
+        Shared parts = this.parts.get(() -> buildShared(vertx));
         if (managesParts) {
             vertx.setPeriodic(config.tokens().personalTokenLastUseFlush().toMillis(), timer -> flushLastUse());
         }
@@ -186,11 +189,12 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     /**
-     * The components every instance shares, built by the first: token verification and its caches,
+     * The components every instance shares, built once before the instances start ({@link #deploy}; or by
+     * the one instance when this verticle is deployed directly): token verification and its caches,
      * personal access tokens and their last-use times, browser sign-in, the rate limits (so a limit
      * holds per gateway process, not per event loop), the policy decision and the request audit.
      */
-    private Shared buildShared() {
+    private Shared buildShared(Vertx vertx) {
         WorkerExecutor tokenWorkers = vertx.createSharedWorkerExecutor("lakeward-gateway-token-verification", 4);
         WebClient identityProvider = WebClient.create(vertx, new WebClientOptions()
                 .setSsl(true)
@@ -225,7 +229,7 @@ public final class GatewayVerticle extends VerticleBase {
                 enforcement);
     }
 
-    /** The components of one gateway, built once by whichever of its instances starts first. */
+    /** The components of one gateway, built once. */
     private static final class SharedParts {
         private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORTS = new java.util.concurrent.atomic.AtomicInteger();
         /**
@@ -259,16 +263,26 @@ public final class GatewayVerticle extends VerticleBase {
         if (!managesParts || parts == null) {
             return Future.succeededFuture(); // a further instance: the one the caller made closes the shared parts
         }
-        return flushLastUse().eventually(() -> Future.all(parts.tokenWorkers().close(), parts.databaseWorkers().close()));
+        // last use is advisory: a failed flush must not keep the gateway from stopping
+        return flushLastUse().otherwiseEmpty().eventually(() -> Future.all(parts.tokenWorkers().close(), parts.databaseWorkers().close()));
     }
 
-    /** Writes the personal access tokens' last-use times gathered since the previous flush. */
+    /**
+     * Writes the personal access tokens' last-use times gathered since the previous flush. When
+     * Vert.x is closing, its worker pools may already be shut: the flush then fails, and the times
+     * gathered since the previous flush are lost (last use is advisory); it never throws.
+     */
     private Future<Void> flushLastUse() {
         Shared parts = this.parts.built();
-        return parts.databaseWorkers().executeBlocking(() -> {
-            parts.personalTokens().flushLastUse();
-            return null;
-        }, false);
+        try {
+            return parts.databaseWorkers().executeBlocking(() -> {
+                parts.personalTokens().flushLastUse();
+                return null;
+            }, false);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.info("last use of personal access tokens not written: the worker pool is closed");
+            return Future.failedFuture(e);
+        }
     }
 
     /** The port the public listener is bound to (useful when configured as 0). */
