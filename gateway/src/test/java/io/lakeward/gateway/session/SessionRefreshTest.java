@@ -76,6 +76,9 @@ class SessionRefreshTest {
         int status;
         do {
             status = browser.get(gateway.url(realm, ME)).statusCode();
+            if (status == 200) {
+                Thread.sleep(100); // well under the principal's rate limit
+            }
         } while (status == 200 && java.time.Instant.now().isBefore(deadline));
         assertEquals(401, status);
     }
