@@ -23,8 +23,9 @@ class PersonalAccessTokenOwnerTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ME = "/api/2.0/preview/scim/v2/Me";
     private static final String TENANT = "globex";
-    private static final String USER = "engineer";
-    private static final String ROLE = "workspace-user";
+    /** A user no other test signs in as: this test disables it and leaves a Keycloak session of it behind. */
+    private static final String USER = "viewer";
+    private static final String ROLE = "viewer";
 
     @Test
     void aTokenFollowsItsOwnerInTheDirectory() throws Exception {
