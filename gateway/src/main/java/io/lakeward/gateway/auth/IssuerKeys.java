@@ -33,50 +33,22 @@ import java.util.Optional;
  * <p>Blocking (network): use it on a worker pool.
  */
 final class IssuerKeys {
-    private final URI issuer;
-    private final OidcDiscovery discovery;
-    private final ResourceRetriever limited;
-    private final Duration cacheTtl;
-    private final Duration outageTolerance;
-    private volatile JWKSource<SecurityContext> source;
+    private final JWKSource<SecurityContext> source;
 
     /** @param discovery tells where the issuer publishes its key set ({@code jwks_uri}), learnt on the first key asked for */
     IssuerKeys(URI issuer, OidcDiscovery discovery, ResourceRetriever retriever, Duration cacheTtl, Duration refetchInterval,
                Duration outageTolerance, Counter fetches) {
-        this.issuer = issuer;
-        this.discovery = discovery;
-        this.limited = new RateLimitedRetriever(retriever, refetchInterval, fetches);
-        this.cacheTtl = cacheTtl;
-        this.outageTolerance = outageTolerance;
-    }
-
-    /** The key source, built once the discovery document named the key set (a failed discovery is retried only after an interval). */
-    private JWKSource<SecurityContext> source() throws KeySourceException {
-        JWKSource<SecurityContext> built = source;
-        if (built != null) {
-            return built;
-        }
-        synchronized (this) {
-            if (source == null) {
-                URL keys;
-                try {
-                    keys = discovery.endpoints(issuer).keys().toURL();
-                } catch (IOException e) {
-                    throw new KeySourceException("cannot learn where " + issuer + " publishes its keys: " + e.getMessage(), e);
-                }
-                // Nimbus requires refresh-ahead time + refresh timeout <= time to live
-                long refreshAhead = Math.min(Duration.ofSeconds(30).toMillis(), cacheTtl.toMillis() / 3);
-                long refreshTimeout = Math.min(Duration.ofSeconds(15).toMillis(), cacheTtl.toMillis() / 3);
-                source = JWKSourceBuilder.<SecurityContext>create(keys, limited)
-                        .cache(cacheTtl.toMillis(), refreshTimeout)
-                        .refreshAheadCache(refreshAhead, false)
-                        .rateLimited(false)
-                        .retrying(false)
-                        .outageTolerant(outageTolerance.toMillis())
-                        .build();
-            }
-            return source;
-        }
+        ResourceRetriever limited = new RateLimitedRetriever(retriever, refetchInterval, fetches);
+        // Nimbus requires refresh-ahead time + refresh timeout <= time to live
+        long refreshAhead = Math.min(Duration.ofSeconds(30).toMillis(), cacheTtl.toMillis() / 3);
+        long refreshTimeout = Math.min(Duration.ofSeconds(15).toMillis(), cacheTtl.toMillis() / 3);
+        this.source = discovery.keySet(issuer, keys -> JWKSourceBuilder.<SecurityContext>create(keys, limited)
+                .cache(cacheTtl.toMillis(), refreshTimeout)
+                .refreshAheadCache(refreshAhead, false)
+                .rateLimited(false)
+                .retrying(false)
+                .outageTolerant(outageTolerance.toMillis())
+                .build());
     }
 
     /**
@@ -94,7 +66,7 @@ final class IssuerKeys {
         if (JWSAlgorithm.Family.EC.contains(algorithm)) {
             matcher.curves(Curve.forJWSAlgorithm(algorithm));
         }
-        List<JWK> keys = source().get(new JWKSelector(matcher.build()), null);
+        List<JWK> keys = source.get(new JWKSelector(matcher.build()), null);
         return keys.size() == 1 ? Optional.of(keys.get(0)) : Optional.empty();
     }
 

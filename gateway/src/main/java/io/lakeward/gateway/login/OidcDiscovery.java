@@ -3,11 +3,17 @@ package io.lakeward.gateway.login;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
 import io.lakeward.common.json.Json;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +104,35 @@ public final class OidcDiscovery {
                     + Duration.ofNanos(retryIntervalNanos) + " ago");
         }
         return discover(issuer);
+    }
+
+    /**
+     * The issuer's key set at the {@code jwks_uri} of its discovery document, as {@code build} makes
+     * a source for a URL. The document is read on the first key asked for, not here (blocking, on
+     * the caller's worker); until it has been read, each use asks again, within the retry interval.
+     */
+    public JWKSource<SecurityContext> keySet(URI issuer, Function<URL, JWKSource<SecurityContext>> build) {
+        return new JWKSource<>() {
+            private volatile JWKSource<SecurityContext> built;
+
+            @Override
+            public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
+                JWKSource<SecurityContext> source = built;
+                if (source == null) {
+                    synchronized (this) {
+                        if (built == null) {
+                            try {
+                                built = build.apply(endpoints(issuer).keys().toURL());
+                            } catch (IOException e) {
+                                throw new KeySourceException("cannot learn where " + issuer + " publishes its keys: " + e.getMessage(), e);
+                            }
+                        }
+                        source = built;
+                    }
+                }
+                return source.get(selector, context);
+            }
+        };
     }
 
     /** The endpoints last discovered for {@code issuer}, without any I/O. */

@@ -4,11 +4,6 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
-import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSelector;
-import java.io.IOException;
-import java.util.List;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -37,40 +32,12 @@ public final class ProviderKeys {
 
     /** The issuer's keys, at the {@code jwks_uri} of its discovery document (learnt on first use, blocking). */
     public JWKSource<SecurityContext> of(URI issuer) {
-        return sources.computeIfAbsent(issuer.toString(), ignored -> new DiscoveredSource(issuer));
-    }
-
-    /** Builds the issuer's key source once its discovery document names where the keys are; until then each use asks again. */
-    private final class DiscoveredSource implements JWKSource<SecurityContext> {
-        private final URI issuer;
-        private volatile JWKSource<SecurityContext> delegate;
-
-        DiscoveredSource(URI issuer) {
-            this.issuer = issuer;
-        }
-
-        @Override
-        public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
-            JWKSource<SecurityContext> source = delegate;
-            if (source == null) {
-                synchronized (this) {
-                    if (delegate == null) {
-                        try {
-                            delegate = JWKSourceBuilder.<SecurityContext>create(discovery.endpoints(issuer).keys().toURL(), retriever)
-                                    .cache(Duration.ofHours(1).toMillis(), Duration.ofSeconds(10).toMillis())
-                                    .refreshAheadCache(true)
-                                    .rateLimited(minimumRefreshInterval.toMillis())
-                                    .outageTolerant(Duration.ofHours(12).toMillis())
-                                    .retrying(true)
-                                    .build();
-                        } catch (IOException e) {
-                            throw new KeySourceException("cannot learn where " + issuer + " publishes its keys: " + e.getMessage(), e);
-                        }
-                    }
-                    source = delegate;
-                }
-            }
-            return source.get(selector, context);
-        }
+        return sources.computeIfAbsent(issuer.toString(), ignored -> discovery.keySet(issuer, keys -> JWKSourceBuilder.<SecurityContext>create(keys, retriever)
+                .cache(Duration.ofHours(1).toMillis(), Duration.ofSeconds(10).toMillis())
+                .refreshAheadCache(true)
+                .rateLimited(minimumRefreshInterval.toMillis())
+                .outageTolerant(Duration.ofHours(12).toMillis())
+                .retrying(true)
+                .build()));
     }
 }
