@@ -61,6 +61,23 @@ class PersonalAccessTokenOwnerTest {
                 "re-enabled with its role, the owner's token works again");
     }
 
+    /**
+     * The standing route answers only the gateway's internal identity: it is in no public route,
+     * so a client cannot ask it (for itself or anyone) through the gateway, and the service refuses
+     * a call that does not carry the gateway's assertion.
+     */
+    @Test
+    void theStandingRouteIsNotReachableFromOutside() throws Exception {
+        RunningPlatform platform = RunningPlatform.get();
+        String path = "/api/2.0/internal/identity/standing";
+        HttpResponse<String> viaGateway = platform.get(platform.tenantUrl(TENANT, path), platform.serviceAccountToken(TENANT));
+        assertEquals(404, viaGateway.statusCode(), viaGateway.body());
+        HttpResponse<String> direct = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                platform.platform.services().internalServices().get("workspace-service").resolve(path))
+                .header("X-Lakeward-Internal-Identity", "forged").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, direct.statusCode(), direct.body());
+    }
+
     private static List<String> roles(RunningPlatform platform, String token) throws Exception {
         HttpResponse<String> me = platform.get(platform.tenantUrl(TENANT, ME), token);
         assertEquals(200, me.statusCode(), me.body());
